@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+/** The `thuphi` command-line tool: `thuphi qr …`, `thuphi fee …`, `thuphi agency …`, `thuphi serve`. */
+import { Command } from 'commander';
+import { agencyCommand } from './commands/agency.js';
+import { feeCommand } from './commands/fee.js';
+import { qrCommand } from './commands/qr.js';
+import { serveCommand } from './commands/serve.js';
+
+const program = new Command('thuphi')
+  .description('Fee collection for Vietnamese one-stop-shop offices')
+  .showHelpAfterError();
+program.addCommand(serveCommand());
+program.addCommand(qrCommand());
+program.addCommand(feeCommand());
+program.addCommand(agencyCommand());
+
+await program.parseAsync(process.argv);

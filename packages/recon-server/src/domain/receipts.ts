@@ -1,0 +1,229 @@
+/** @module Receipts: opening one for a dossier's assessed fee, and reading it back with its status. */
+import { randomUUID } from 'node:crypto';
+import {
+  type Assessment,
+  type AssessmentRequest,
+  assess,
+  generateReference,
+  type ScheduleSet,
+} from '@thuphi/fee-core';
+import { encode, safeMemo } from '@thuphi/qr';
+import type { Knex } from 'knex';
+import type { Clock } from '../clock.js';
+import { toVnd } from '../db/money.js';
+import { AppError } from '../http/errors.js';
+import { type CollectionAccount, collectionAccountById, defaultCollectionAccount } from './agencies.js';
+import { audit } from './audit.js';
+import { activeAllocations } from './ledger.js';
+import { formatReceiptNumber } from './receipt-numbers.js';
+
+export type ReceiptStatus = 'open' | 'partially_paid' | 'paid' | 'exempt' | 'void';
+
+export interface OpenReceiptInput {
+  dossierCode: string;
+  payer: { name: string };
+  fee: AssessmentRequest;
+}
+
+export interface Receipt {
+  id: string;
+  dossierCode: string;
+  payer: { name: string };
+  amount: number;
+  /** Sum of the allocations in force; `outstanding` is what is still owed (0 when exempt or void). */
+  paidAmount: number;
+  outstanding: number;
+  reference: string;
+  status: ReceiptStatus;
+  lines: Assessment['lines'];
+  warnings: string[];
+  assessedOn: string;
+  collectionAccount: Pick<CollectionAccount, 'bankBin' | 'accountNumber' | 'accountName'> | null;
+  /** The VietQR payload to show; null for an exempt receipt, which takes no money. */
+  qrPayload: string | null;
+  receiptNumber: string | null;
+  /** When it became fully paid (its receipt number was assigned then). */
+  paidAt: string | null;
+  payments: {
+    allocationId: string;
+    creditId: string;
+    method: string;
+    source: string;
+    bankReference: string | null;
+    amount: number;
+    at: string;
+  }[];
+  void: { reason: string; at: string } | null;
+  createdAt: string;
+}
+
+export interface OpenReceiptContext {
+  db: Knex;
+  clock: Clock;
+  schedules: ScheduleSet;
+  agencyId: string;
+  keyId: string;
+}
+
+/**
+ * Assesses the fee and opens a receipt: a payment reference, and for a payable amount a dynamic
+ * VietQR to the agency's collection account with the reference first in the memo.
+ */
+export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInput): Promise<Receipt> {
+  const assessment = assessOrExplain(ctx.schedules, input.fee, ctx.clock);
+  const exempt = assessment.total === 0;
+  const account = exempt ? undefined : await defaultCollectionAccount(ctx.db, ctx.agencyId);
+  if (!exempt && !account) throw new AppError('no_collection_account');
+
+  // References are random with a check character; a collision is astronomically rare but the
+  // unique index would turn it into an error, so draw again instead.
+  for (let attempt = 0; ; attempt++) {
+    const reference = generateReference();
+    const id = randomUUID();
+    const qrPayload = account
+      ? encode({
+          bin: account.bankBin,
+          account: account.accountNumber,
+          amount: assessment.total,
+          // The reference first and intact (matching looks for it), then what fits of the dossier code.
+          purpose: safeMemo(reference, input.dossierCode),
+        })
+      : null;
+    try {
+      await ctx.db.transaction(async (trx) => {
+        await trx('receipts').insert({
+          id,
+          agency_id: ctx.agencyId,
+          dossier_code: input.dossierCode,
+          payer_name: input.payer.name,
+          amount: assessment.total,
+          reference,
+          opened_as: exempt ? 'exempt' : 'open',
+          assessment: JSON.stringify(assessment),
+          collection_account_id: account?.id ?? null,
+          qr_payload: qrPayload,
+          created_by_key: ctx.keyId,
+          created_at: ctx.clock.now(),
+        });
+        await audit(trx, {
+          agencyId: ctx.agencyId,
+          actor: ctx.keyId,
+          action: exempt ? 'receipt.opened_exempt' : 'receipt.opened',
+          subjectType: 'receipt',
+          subjectId: id,
+          data: { dossierCode: input.dossierCode, amount: assessment.total, reference },
+          at: ctx.clock.now(),
+        });
+      });
+    } catch (error) {
+      if (attempt < 3 && isUniqueViolation(error)) continue;
+      throw error;
+    }
+    const receipt = await findReceipt(ctx.db, ctx.agencyId, id);
+    return receipt!;
+  }
+}
+
+function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clock: Clock): Assessment {
+  try {
+    return assess(schedules, { ...request, date: request.date ?? hoChiMinhDate(clock.now()) });
+  } catch (error) {
+    const e = error as { message?: string; field?: string; code?: string };
+    if (e && typeof e.code === 'string') {
+      throw new AppError('fee_assessment_failed', {
+        detail: e.message,
+        errors: [{ path: e.field ? `fee.${e.field}` : 'fee', message: e.message ?? String(error) }],
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+/** The calendar day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving), as fee rules are dated. */
+export function hoChiMinhDate(at: Date): string {
+  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+}
+
+/** Reads one of the agency's receipts with its derived status; another agency's id reads as absent. */
+export async function findReceipt(db: Knex, agencyId: string, id: string): Promise<Receipt | undefined> {
+  const row = await db('receipts as r')
+    .leftJoin('receipt_numbers as n', 'n.receipt_id', 'r.id')
+    .leftJoin('receipt_voids as v', 'v.receipt_id', 'r.id')
+    .where({ 'r.id': id, 'r.agency_id': agencyId })
+    .first(
+      'r.*',
+      'n.series',
+      'n.number',
+      'n.assigned_at',
+      'v.reason as void_reason',
+      'v.created_at as voided_at',
+    );
+  if (!row) return undefined;
+  const account = row.collection_account_id
+    ? await collectionAccountById(db, row.collection_account_id)
+    : undefined;
+  const payments = await activeAllocations(db)
+    .join('bank_credits as c', 'c.id', 'al.credit_id')
+    .where('al.receipt_id', id)
+    .orderBy('al.created_at')
+    .select(
+      'al.id',
+      'al.credit_id',
+      'al.method',
+      'al.amount',
+      'al.created_at',
+      'c.bank_reference',
+      'c.provider',
+    );
+  const amount = toVnd(row.amount);
+  const paid = payments.reduce((sum, p) => sum + toVnd(p.amount), 0);
+  const assessment: Assessment =
+    typeof row.assessment === 'string' ? JSON.parse(row.assessment) : row.assessment;
+  const status: ReceiptStatus =
+    row.opened_as === 'exempt'
+      ? 'exempt'
+      : row.void_reason != null
+        ? 'void'
+        : paid >= amount
+          ? 'paid'
+          : paid > 0
+            ? 'partially_paid'
+            : 'open';
+  return {
+    id: row.id,
+    dossierCode: row.dossier_code,
+    payer: { name: row.payer_name },
+    amount,
+    paidAmount: paid,
+    outstanding: row.opened_as === 'exempt' || row.void_reason != null ? 0 : Math.max(0, amount - paid),
+    reference: row.reference,
+    status,
+    lines: assessment.lines,
+    warnings: assessment.warnings,
+    assessedOn: assessment.date,
+    collectionAccount: account
+      ? { bankBin: account.bankBin, accountNumber: account.accountNumber, accountName: account.accountName }
+      : null,
+    qrPayload: row.qr_payload,
+    receiptNumber:
+      row.series != null ? formatReceiptNumber({ series: row.series, number: toVnd(row.number) }) : null,
+    paidAt: status === 'paid' && row.assigned_at ? new Date(row.assigned_at).toISOString() : null,
+    payments: payments.map((p) => ({
+      allocationId: p.id,
+      creditId: p.credit_id,
+      method: p.method,
+      source: p.provider,
+      bankReference: p.bank_reference ?? null,
+      amount: toVnd(p.amount),
+      at: new Date(p.created_at).toISOString(),
+    })),
+    void:
+      row.void_reason != null ? { reason: row.void_reason, at: new Date(row.voided_at).toISOString() } : null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,125 @@
+/** @module One error type for the HTTP edge, and its RFC 9457 problem+json rendering. */
+
+/** Every error the API can answer with: a stable code, its HTTP status and the message in both languages. */
+export const problems = {
+  unauthorized: {
+    status: 401,
+    vi: 'Thiếu hoặc sai khoá API.',
+    en: 'Missing or invalid API key.',
+  },
+  forbidden: {
+    status: 403,
+    vi: 'Khoá API không có quyền thực hiện thao tác này.',
+    en: 'The API key is not allowed to do this.',
+  },
+  invalid_signature: {
+    status: 401,
+    vi: 'Chữ ký của thông báo ngân hàng không hợp lệ.',
+    en: 'The callback signature is invalid.',
+  },
+  validation_failed: {
+    status: 400,
+    vi: 'Dữ liệu gửi lên không hợp lệ.',
+    en: 'The request body is invalid.',
+  },
+  malformed_json: {
+    status: 400,
+    vi: 'Nội dung không phải JSON hợp lệ.',
+    en: 'The body is not valid JSON.',
+  },
+  body_too_large: {
+    status: 413,
+    vi: 'Nội dung gửi lên quá lớn.',
+    en: 'The request body is too large.',
+  },
+  unsupported_media_type: {
+    status: 415,
+    vi: 'Chỉ nhận nội dung JSON (application/json).',
+    en: 'Only application/json bodies are accepted.',
+  },
+  fee_assessment_failed: {
+    status: 422,
+    vi: 'Không tính được phí, lệ phí cho hồ sơ.',
+    en: 'The fee could not be assessed.',
+  },
+  no_collection_account: {
+    status: 422,
+    vi: 'Đơn vị chưa có tài khoản chuyên thu.',
+    en: 'The agency has no collection account.',
+  },
+  not_found: {
+    status: 404,
+    vi: 'Không tìm thấy.',
+    en: 'Not found.',
+  },
+  credit_conflict: {
+    status: 409,
+    vi: 'Giao dịch đã nhận trước đó với số tiền hoặc tài khoản khác.',
+    en: 'This transaction id was received before with a different amount or account.',
+  },
+  conflict: {
+    status: 409,
+    vi: 'Thao tác không thực hiện được với trạng thái hiện tại.',
+    en: 'The action conflicts with the current state.',
+  },
+  unknown_agency: {
+    status: 404,
+    vi: 'Không có đơn vị thu này.',
+    en: 'No such agency.',
+  },
+  internal: {
+    status: 500,
+    vi: 'Lỗi hệ thống. Không có thay đổi nào được ghi.',
+    en: 'Internal error. Nothing was changed.',
+  },
+} as const satisfies Record<string, { status: number; vi: string; en: string }>;
+
+export type ProblemCode = keyof typeof problems;
+
+export interface ProblemDetail {
+  /** Where in the input, e.g. `fee.items[0].quantities.pages`. */
+  path?: string;
+  message: string;
+}
+
+/**
+ * The one error thrown inside request handling; the error middleware turns it into problem+json.
+ *
+ * @example
+ * throw new AppError('not_found', { detail: `receipt ${id}` });
+ */
+export class AppError extends Error {
+  readonly code: ProblemCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: ProblemDetail[] | undefined;
+
+  constructor(
+    code: ProblemCode,
+    options: { detail?: string; errors?: ProblemDetail[]; cause?: unknown } = {},
+  ) {
+    super(options.detail ? `${problems[code].en} ${options.detail}` : problems[code].en, {
+      cause: options.cause,
+    });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = problems[code].status;
+    this.detail = options.detail;
+    this.errors = options.errors;
+  }
+}
+
+/** The JSON body of an `application/problem+json` answer. */
+export function problemBody(error: AppError, instance?: string) {
+  const p = problems[error.code];
+  return {
+    type: `urn:thuphi:problem:${error.code}`,
+    title: p.en,
+    status: error.status,
+    code: error.code,
+    message: { vi: p.vi, en: p.en },
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(instance ? { instance } : {}),
+  };
+}

@@ -1,0 +1,45 @@
+/** @module Agency API key authentication (`Authorization: Bearer <key>`). */
+import type { NextFunction, Request, Response } from 'express';
+import type { Knex } from 'knex';
+import { type AgencyPrincipal, findPrincipalByApiKey, type Role } from '../../domain/agencies.js';
+import { AppError } from '../errors.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      principal?: AgencyPrincipal;
+    }
+  }
+}
+
+/** Resolves the bearer key to its agency; every later handler reads `req.principal`. */
+export function requireApiKey({ db }: { db: Knex }) {
+  return async function requireApiKey(req: Request, _res: Response, next: NextFunction) {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
+    if (!match) throw new AppError('unauthorized');
+    const principal = await findPrincipalByApiKey(db, match[1]!);
+    if (!principal) throw new AppError('unauthorized');
+    req.principal = principal;
+    next();
+  };
+}
+
+/** The authenticated principal; only valid behind `requireApiKey`. */
+export function principalOf(req: Request): AgencyPrincipal {
+  if (!req.principal) throw new AppError('unauthorized');
+  return req.principal;
+}
+
+/** Lets through only keys with one of `roles`; the admin role may do everything. */
+export function requireRole(...roles: Role[]) {
+  return function requireRole(req: Request, _res: Response, next: NextFunction) {
+    const { role } = principalOf(req);
+    if (role !== 'admin' && !roles.includes(role)) {
+      throw new AppError('forbidden', {
+        detail: `this needs the ${roles.join(' or ')} role; the key has ${role}`,
+      });
+    }
+    next();
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * @module /v1/callbacks: bank credits pushed by a provider. The raw request is stored first, then
+ * verified with the agency's secret for that provider, parsed, recorded idempotently and matched;
+ * the provider hears "received" only after the commit.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response, Router } from 'express';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { CallbackVerificationError } from '../../callbacks/generic-signature.js';
+import { CallbackPayloadError, providers } from '../../callbacks/providers/index.js';
+import type { ProviderName } from '../../callbacks/providers/types.js';
+import type { Clock } from '../../clock.js';
+import { agencyExists, currentProviderSettings } from '../../domain/agencies.js';
+import { type IngestOutcome, ingestCredit } from '../../domain/credits.js';
+import { AppError } from '../errors.js';
+
+/** Headers kept with the raw callback: what is needed to re-verify it later, never our own credentials. */
+const STORED_HEADERS = [
+  'content-type',
+  'user-agent',
+  'x-request-id',
+  'x-thuphi-signature',
+  'x-sepay-timestamp',
+  'x-sepay-signature',
+  'x-casso-signature',
+];
+
+function lowerCaseHeaders(req: Request): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function isProvider(name: string): name is ProviderName {
+  return Object.hasOwn(providers, name);
+}
+
+export interface CallbacksDeps {
+  db: Knex;
+  clock: Clock;
+  logger: Logger;
+  defaultAgencyId: string;
+  toleranceSeconds: number;
+  bodyLimit: string;
+}
+
+export function callbacksRouter(deps: CallbacksDeps): Router {
+  const router = Router();
+  // Signatures cover the exact bytes sent, so the body is read raw, whatever its content type.
+  router.use(express.raw({ type: () => true, limit: deps.bodyLimit }));
+
+  // The foundation's URL: the generic format, for the default agency.
+  router.post('/generic', (req, res) => receive(deps, 'generic', deps.defaultAgencyId, req, res));
+  // Each agency's URL per provider: the path says whose secret verifies the request.
+  router.post('/:provider/:agencyId', (req, res) => {
+    const { provider, agencyId } = req.params as { provider: string; agencyId: string };
+    if (!isProvider(provider))
+      throw new AppError('not_found', { detail: `no callback provider "${provider}"` });
+    return receive(deps, provider, agencyId, req, res);
+  });
+  return router;
+}
+
+async function receive(
+  deps: CallbacksDeps,
+  provider: ProviderName,
+  agencyId: string,
+  req: Request,
+  res: Response,
+) {
+  if (!(await agencyExists(deps.db, agencyId))) throw new AppError('unknown_agency');
+  const adapter = providers[provider];
+  const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const headers = lowerCaseHeaders(req);
+  const receivedAt = deps.clock.now();
+  const rawId = randomUUID();
+  await deps.db('raw_callbacks').insert({
+    id: rawId,
+    provider,
+    agency_id: agencyId,
+    headers: JSON.stringify(
+      Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
+    ),
+    body: rawBody.toString('utf8'),
+    received_at: receivedAt,
+  });
+  const settle = (outcome: string) => deps.db('raw_callbacks').where({ id: rawId }).update({ outcome });
+
+  try {
+    const settings = await currentProviderSettings(deps.db, agencyId, provider);
+    if (!settings) {
+      throw new AppError('invalid_signature', {
+        detail: `no ${provider} secret is configured for this agency`,
+      });
+    }
+    const request = { rawBody, headers };
+    try {
+      adapter.verify(request, {
+        secret: settings.secret,
+        now: receivedAt,
+        toleranceSeconds: deps.toleranceSeconds,
+      });
+    } catch (error) {
+      if (error instanceof CallbackVerificationError) {
+        throw new AppError('invalid_signature', { detail: error.message, cause: error });
+      }
+      throw error;
+    }
+    let parsed: ReturnType<typeof adapter.parse>;
+    try {
+      parsed = adapter.parse(request);
+    } catch (error) {
+      if (error instanceof CallbackPayloadError && error.path === '') {
+        // The body as a whole is unusable: not JSON, or not the object the provider sends.
+        throw new AppError('malformed_json', { detail: error.message, cause: error });
+      }
+      if (error instanceof CallbackPayloadError) {
+        throw new AppError('validation_failed', {
+          errors: [{ path: error.path, message: error.message }],
+          cause: error,
+        });
+      }
+      throw error;
+    }
+
+    const ignored = [...parsed.ignored];
+    const results: (IngestOutcome & { providerTxnId: string })[] = [];
+    for (const credit of parsed.credits) {
+      // A provider watching several accounts reports all of them; only the configured ones are ours.
+      if (settings.accountNumbers.length > 0 && !settings.accountNumbers.includes(credit.accountNumber)) {
+        ignored.push({ providerTxnId: credit.providerTxnId, reason: 'account_not_configured' });
+        continue;
+      }
+      const outcome = await ingestCredit(deps.db, agencyId, credit, rawId, receivedAt);
+      results.push({ providerTxnId: credit.providerTxnId, ...outcome });
+    }
+    const duplicate = results.length > 0 && results.every((r) => r.status === 'duplicate');
+    await settle(results.length === 0 ? 'ignored' : duplicate ? 'duplicate' : 'accepted');
+
+    // Only now, with every credit committed, does the provider hear "received".
+    const ack = adapter.acknowledge();
+    res.status(ack.status).json({
+      ...(typeof ack.body === 'object' && ack.body !== null ? ack.body : {}),
+      received: true,
+      duplicate,
+      credits: results.map((r) =>
+        r.status === 'duplicate'
+          ? { providerTxnId: r.providerTxnId, creditId: r.creditId, duplicate: true }
+          : { providerTxnId: r.providerTxnId, creditId: r.creditId, duplicate: false, match: r.match },
+      ),
+      ignored,
+    });
+  } catch (error) {
+    const code = error instanceof AppError ? error.code : 'internal';
+    await settle(`rejected:${code}`).catch((e) =>
+      deps.logger.error({ err: e }, 'could not settle a raw callback'),
+    );
+    throw error;
+  }
+}

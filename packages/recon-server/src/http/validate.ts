@@ -1,0 +1,20 @@
+/** @module Request validation with zod, reported as problem+json with the path of each problem. */
+import type { z } from 'zod';
+import { AppError } from './errors.js';
+
+/** `['fee', 'items', 0, 'quantities']` → `fee.items[0].quantities` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** Parses `input` or throws a `validation_failed` AppError listing every problem. */
+export function parseBody<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new AppError('validation_failed', {
+    errors: result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+  });
+}
