@@ -39,14 +39,22 @@ describe('mod3736CheckChar (ISO/IEC 7064 MOD 37,36)', () => {
       }
     }
   });
-  it('detects adjacent transpositions of different characters', () => {
-    fc.assert(
-      fc.property(codeArb, fc.integer({ min: 2, max: REFERENCE_LENGTH - 2 }), (code, i) => {
-        fc.pre(code[i] !== code[i + 1]);
-        const swapped = code.slice(0, i) + code[i + 1] + code[i] + code.slice(i + 2);
-        return !isValidReference(swapped);
-      }),
-    );
+  it('detects nearly every adjacent transposition (about 99.8%; MOD 37,36 is not perfect at this)', () => {
+    // A hybrid ISO 7064 system misses about 1 in 600 adjacent swaps (measured over 300 000 codes:
+    // ~0.16% at every position), so a property "always detected" would be false. Count instead.
+    const random = seeded(2026);
+    let swaps = 0;
+    let missed = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const code = generateReference(random);
+      for (let i = 2; i < code.length - 1; i++) {
+        if (code[i] === code[i + 1]) continue;
+        swaps++;
+        if (isValidReference(code.slice(0, i) + code[i + 1] + code[i] + code.slice(i + 2))) missed++;
+      }
+    }
+    expect(swaps).toBeGreaterThan(150_000);
+    expect(missed / swaps).toBeLessThan(0.005);
   });
   it('rejects characters outside [0-9A-Z]', () => {
     expect(() => mod3736CheckChar('tp')).toThrow(RangeError);
