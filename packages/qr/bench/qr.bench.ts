@@ -87,7 +87,8 @@ console.table([
   row('render SVG', render, 'renderSvg @thuphi/qr', 'qrcode toString(svg)', 'qrcode toString'),
 ]);
 console.log(
-  'encode includes the strict re-decode of its own output (so the CRC is computed twice);',
+  'encode includes input validation and the strict re-decode of its own output, compared field by field',
+  'with the input (so the CRC is computed twice);',
   "vietnam-qr-pay's build() checks nothing. render SVG = payload validation + qrcode's own toString.",
 );
 void sink;
