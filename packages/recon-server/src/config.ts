@@ -8,12 +8,21 @@ export interface ServerConfig {
   callbackToleranceSeconds: number;
   /** Largest JSON or callback body accepted, in body-parser's notation. */
   bodyLimit: string;
+  /**
+   * Key of the HMAC-SHA256 that stands in for a payer's ID document number in cash-proxy records
+   * (`THUPHI_ID_HASH_KEY`). The same key must stay in force, or the same document hashes differently.
+   */
+  idHashKey: string;
 }
+
+/** The key used when none is configured: fine on a laptop, a warning in production (anyone can read it here). */
+export const DEV_ID_HASH_KEY = 'thuphi-dev-only-id-hash-key-set-THUPHI_ID_HASH_KEY';
 
 export const defaultConfig: ServerConfig = {
   defaultAgencyId: 'demo',
   callbackToleranceSeconds: 300,
   bodyLimit: '64kb',
+  idHashKey: DEV_ID_HASH_KEY,
 };
 
 export interface RuntimeSettings {
@@ -23,6 +32,24 @@ export interface RuntimeSettings {
   demoApiKey: string | undefined;
   demoCallbackSecret: string | undefined;
   logLevel: string;
+  /** How often the outbox is polled for events to deliver (`THUPHI_EVENTS_INTERVAL_MS`, default 2000). */
+  eventDispatchIntervalMs: number;
+  /** `THUPHI_ID_HASH_KEY`; unset means {@link DEV_ID_HASH_KEY}. */
+  idHashKey?: string | undefined;
+  /**
+   * Local time (Asia/Ho_Chi_Minh, `HH:MM`) of the nightly reconciliation (`THUPHI_RECONCILE_AT`,
+   * default 23:30); null (`off`) schedules none.
+   */
+  reconcileAt?: string | null;
+  /** Which day the nightly run closes (`THUPHI_RECONCILE_DAY`): `today` (default) or `yesterday`. */
+  reconcileDay?: 'today' | 'yesterday';
+}
+
+function positiveInteger(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
 }
 
 /** Reads `PORT`, `DATABASE_URL`, `THUPHI_DATA`, `THUPHI_DEMO_API_KEY`, `THUPHI_DEMO_CALLBACK_SECRET`, `LOG_LEVEL`. */
@@ -37,5 +64,36 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSe
     demoApiKey: env.THUPHI_DEMO_API_KEY || undefined,
     demoCallbackSecret: env.THUPHI_DEMO_CALLBACK_SECRET || undefined,
     logLevel: env.LOG_LEVEL || 'info',
+    eventDispatchIntervalMs: positiveInteger(
+      env.THUPHI_EVENTS_INTERVAL_MS,
+      2000,
+      'THUPHI_EVENTS_INTERVAL_MS',
+    ),
+    idHashKey: idHashKeyFrom(env.THUPHI_ID_HASH_KEY),
+    ...reconcileFrom(env.THUPHI_RECONCILE_AT, env.THUPHI_RECONCILE_DAY),
   };
+}
+
+function reconcileFrom(
+  at: string | undefined,
+  day: string | undefined,
+): Pick<RuntimeSettings, 'reconcileAt' | 'reconcileDay'> {
+  const time = at === undefined || at === '' ? '23:30' : at;
+  if (time !== 'off' && !/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    throw new Error(`THUPHI_RECONCILE_AT must be HH:MM (local time) or off, got ${at}`);
+  }
+  if (day !== undefined && day !== '' && day !== 'today' && day !== 'yesterday') {
+    throw new Error(`THUPHI_RECONCILE_DAY must be today or yesterday, got ${day}`);
+  }
+  return {
+    reconcileAt: time === 'off' ? null : time,
+    reconcileDay: day === 'yesterday' ? 'yesterday' : 'today',
+  };
+}
+
+function idHashKeyFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // A short key could be brute-forced together with the small space of ID numbers.
+  if (raw.length < 32) throw new Error('THUPHI_ID_HASH_KEY must be at least 32 characters');
+  return raw;
 }

@@ -7,7 +7,9 @@ import type { RuntimeSettings } from './config.js';
 import { migrateLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { type DemoAgencySeed, seedDemoAgency } from './domain/agencies.js';
+import { createDispatcher } from './events/dispatcher.js';
 import { createApp } from './http/app.js';
+import { startDailyReconciliation } from './jobs/daily-reconciliation.js';
 
 export interface RunningServer {
   server: Server;
@@ -25,10 +27,28 @@ export async function startServer(settings: RuntimeSettings, logger: Logger): Pr
     apiKey: settings.demoApiKey,
     callbackSecret: settings.demoCallbackSecret,
   });
-  const app = createApp({ db, clock: systemClock, logger });
+  const app = createApp({
+    db,
+    clock: systemClock,
+    logger,
+    config: settings.idHashKey ? { idHashKey: settings.idHashKey } : {},
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(settings.port, '0.0.0.0', () => resolve(s)).once('error', reject);
   });
+  // Events to the agencies' own software leave from the outbox, whatever instance wrote them.
+  const dispatcher = createDispatcher({ db, clock: systemClock, logger });
+  dispatcher.start(settings.eventDispatchIntervalMs);
+  // Every instance schedules it; the advisory lock lets one of them run each agency-day.
+  const reconciliation = settings.reconcileAt
+    ? startDailyReconciliation({
+        db,
+        clock: systemClock,
+        logger,
+        at: settings.reconcileAt,
+        day: settings.reconcileDay ?? 'today',
+      })
+    : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   return {
@@ -37,7 +57,13 @@ export async function startServer(settings: RuntimeSettings, logger: Logger): Pr
     port,
     demo,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Open counter displays (event streams) never end by themselves; close would wait forever.
+        server.closeAllConnections();
+      });
+      await dispatcher.stop();
+      await reconciliation?.stop();
       await db.destroy();
     },
   };

@@ -193,7 +193,10 @@ describe('matching ladder and exception queue', () => {
       .send({ receiptId: r.id, reason: 'Khớp theo tên người nộp và số tiền' });
     expect(matched.status).toBe(201);
     const paid = await receipt(r.id);
-    expect(paid).toMatchObject({ status: 'paid', payments: [{ method: 'manual' }] });
+    expect(paid).toMatchObject({
+      status: 'paid',
+      payments: [{ method: 'bank_transfer', matchedBy: 'manual' }],
+    });
 
     // A second manual match of the same credit is refused: one allocation at a time.
     const twice = await request(t.app)

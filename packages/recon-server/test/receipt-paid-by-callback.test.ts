@@ -107,7 +107,9 @@ describe('a copy certification paid by a bank transfer', () => {
     expect(after.status).toBe(200);
     expect(after.body.status).toBe('paid');
     expect(after.body.receiptNumber).toBe('BLTP-26 0000001');
-    expect(after.body.payments).toMatchObject([{ amount: 7000, creditId, method: 'auto:reference' }]);
+    expect(after.body.payments).toMatchObject([
+      { amount: 7000, creditId, method: 'bank_transfer', matchedBy: 'auto:reference' },
+    ]);
     expect(after.body).toMatchObject({ paidAmount: 7000, outstanding: 0 });
     expect(await counts()).toEqual({ credits: 1, allocations: 1, raw: 1 });
 

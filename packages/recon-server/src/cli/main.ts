@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { agencyCommand } from './commands/agency.js';
 import { feeCommand } from './commands/fee.js';
 import { qrCommand } from './commands/qr.js';
+import { reconCommand } from './commands/recon.js';
 import { serveCommand } from './commands/serve.js';
+import { statementCommand } from './commands/statement.js';
 
 const program = new Command('thuphi')
   .description('Fee collection for Vietnamese one-stop-shop offices')
@@ -13,5 +15,7 @@ program.addCommand(serveCommand());
 program.addCommand(qrCommand());
 program.addCommand(feeCommand());
 program.addCommand(agencyCommand());
+program.addCommand(reconCommand());
+program.addCommand(statementCommand());
 
 await program.parseAsync(process.argv);

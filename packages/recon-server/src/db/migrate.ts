@@ -4,6 +4,9 @@ import * as agencies from './migrations/20261123000100_agencies.js';
 import * as receipts from './migrations/20261123000200_receipts.js';
 import * as moneyMovements from './migrations/20261123000300_money_movements.js';
 import * as outbox from './migrations/20261123000400_outbox.js';
+import * as cash from './migrations/20261123000500_cash.js';
+import * as reconciliations from './migrations/20261123000600_reconciliations.js';
+import * as statements from './migrations/20261123000700_statements.js';
 
 interface Migration {
   name: string;
@@ -13,7 +16,15 @@ interface Migration {
 
 // Listed in code rather than read from a folder, so the same list runs under tsx, vitest
 // and the compiled dist without caring about file extensions.
-const migrations: readonly Migration[] = [agencies, receipts, moneyMovements, outbox];
+const migrations: readonly Migration[] = [
+  agencies,
+  receipts,
+  moneyMovements,
+  outbox,
+  cash,
+  reconciliations,
+  statements,
+];
 
 const source: Knex.MigrationSource<Migration> = {
   getMigrations: async () => [...migrations],

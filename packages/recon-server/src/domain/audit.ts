@@ -6,7 +6,7 @@ export interface AuditEntry {
   /** An API key id, or `system:<part>` for automatic steps (the matching ladder, the seed). */
   actor: string;
   action: string;
-  subjectType: 'receipt' | 'credit' | 'allocation' | 'agency';
+  subjectType: 'receipt' | 'credit' | 'allocation' | 'agency' | 'cash_payment' | 'deposit_batch';
   subjectId: string;
   reason?: string | undefined;
   data?: Record<string, unknown>;

@@ -5,6 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
+import { PAID_BY_RECEIPT_SQL } from './ledger.js';
 
 export interface CreditView {
   id: string;
@@ -15,6 +16,8 @@ export interface CreditView {
   amount: number;
   allocated: number;
   refundDue: number;
+  /** Cash deposit this credit proved exactly (see `depositBatchId`). */
+  deposited: number;
   /** What still waits for a person. */
   open: number;
   memo: string;
@@ -24,12 +27,15 @@ export interface CreditView {
   /** The matching ladder's last word on it. */
   outcome: string | null;
   receiptId: string | null;
+  /** The deposit batch whose code the memo carried (exact, short or excess). */
+  depositBatchId: string | null;
 }
 
 const creditColumns = `
   c.id, c.provider, c.provider_txn_id, c.bank_reference, c.account_number, c.amount, c.memo, c.booked_at,
   coalesce(a.allocated, 0) as allocated, a.receipt_id as allocated_receipt,
-  coalesce(r.refund_due, 0) as refund_due, o.outcome, o.receipt_id as outcome_receipt`;
+  coalesce(r.refund_due, 0) as refund_due, o.outcome, o.receipt_id as outcome_receipt,
+  dm.batch_id as deposit_batch_id, case when dm.outcome = 'exact' then c.amount else 0 end as deposited`;
 
 const creditJoins = `
   from bank_credits c
@@ -43,13 +49,15 @@ const creditJoins = `
     on r.credit_id = c.id
   left join lateral (
     select outcome, receipt_id from credit_match_outcomes m where m.credit_id = c.id order by m.id desc limit 1
-  ) o on true`;
+  ) o on true
+  left join deposit_matches dm on dm.credit_id = c.id`;
 
 function toView(row: Record<string, unknown>): CreditView {
   const amount = toVnd(row.amount);
   const allocated = toVnd(row.allocated);
   const refundDue = toVnd(row.refund_due);
-  const open = amount - allocated - refundDue;
+  const deposited = toVnd(row.deposited);
+  const open = amount - allocated - refundDue - deposited;
   return {
     id: row.id as string,
     provider: row.provider as string,
@@ -59,12 +67,14 @@ function toView(row: Record<string, unknown>): CreditView {
     amount,
     allocated,
     refundDue,
+    deposited,
     open,
     memo: row.memo as string,
     bookedAt: new Date(row.booked_at as string).toISOString(),
     state: open === 0 ? (refundDue > 0 ? 'refund_due' : 'matched') : allocated > 0 ? 'overpaid' : 'unmatched',
     outcome: (row.outcome as string | null) ?? null,
     receiptId: ((row.allocated_receipt ?? row.outcome_receipt) as string | null) ?? null,
+    depositBatchId: (row.deposit_batch_id as string | null) ?? null,
   };
 }
 
@@ -85,7 +95,9 @@ export async function findCredit(
 export async function listExceptions(db: Knex, agencyId: string, limit = 200): Promise<CreditView[]> {
   const result = await db.raw(
     `select ${creditColumns} ${creditJoins}
-     where c.agency_id = ? and c.amount - coalesce(a.allocated, 0) - coalesce(r.refund_due, 0) > 0
+     where c.agency_id = ?
+       and c.amount - coalesce(a.allocated, 0) - coalesce(r.refund_due, 0)
+           - (case when dm.outcome = 'exact' then c.amount else 0 end) > 0
      order by c.booked_at, c.id limit ?`,
     [agencyId, limit],
   );
@@ -127,11 +139,7 @@ export async function suggestReceipts(db: Knex, agencyId: string, credit: Credit
     `select r.id, r.reference, r.dossier_code, r.payer_name, r.created_at,
             r.amount - coalesce(p.paid, 0) as outstanding
      from receipts r
-     left join (
-       select al.receipt_id, sum(al.amount) as paid from allocations al
-       where not exists (select 1 from allocation_reversals rv where rv.allocation_id = al.id)
-       group by al.receipt_id
-     ) p on p.receipt_id = r.id
+     left join (${PAID_BY_RECEIPT_SQL}) p on p.receipt_id = r.id
      where r.agency_id = ? and r.opened_as = 'open'
        and not exists (select 1 from receipt_voids v where v.receipt_id = r.id)
        and r.amount - coalesce(p.paid, 0) = ?

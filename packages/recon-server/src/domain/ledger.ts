@@ -14,18 +14,40 @@ export function activeAllocations(db: Db) {
   );
 }
 
+/**
+ * What a receipt has taken: bank allocations in force plus cash recorded at the counter. Every
+ * "is it paid / what is still due" decision goes through here (or the same sum in SQL).
+ *
+ * @example
+ * const due = receipt.amount - (await paidAmountOf(trx, receipt.id));
+ */
 export async function paidAmountOf(db: Db, receiptId: string): Promise<number> {
   const row = await activeAllocations(db)
     .where('al.receipt_id', receiptId)
     .sum({ total: 'al.amount' })
     .first();
-  return row?.total == null ? 0 : toVnd(row.total);
+  const cash = await db('cash_payments').where({ receipt_id: receiptId }).sum({ total: 'amount' }).first();
+  return (row?.total == null ? 0 : toVnd(row.total)) + (cash?.total == null ? 0 : toVnd(cash.total));
 }
+
+/**
+ * SQL for the paid amount of each receipt (`receipt_id`, `paid`), bank and cash together, for
+ * queries that join it: `left join (${PAID_BY_RECEIPT_SQL}) p on p.receipt_id = r.id`.
+ */
+export const PAID_BY_RECEIPT_SQL = `
+  select receipt_id, sum(amount) as paid from (
+    select al.receipt_id, al.amount from allocations al
+    where not exists (select 1 from allocation_reversals rv where rv.allocation_id = al.id)
+    union all
+    select cp.receipt_id, cp.amount from cash_payments cp
+  ) paid_parts group by receipt_id`;
 
 export interface CreditPosition {
   amount: number;
   allocated: number;
   refundDue: number;
+  /** Cash deposit proved by this credit (its batch matched exactly). */
+  deposited: number;
   /** Neither allocated nor decided: what a person still has to look at. */
   open: number;
   activeAllocation: { id: string; receiptId: string; amount: number } | undefined;
@@ -45,14 +67,19 @@ export async function creditPosition(db: Db, creditId: string): Promise<CreditPo
     .where({ credit_id: creditId, kind: 'refund_due' })
     .sum({ total: 'amount' })
     .first();
+  // A deposit that proved its batch exactly is fully spoken for; a short or excess one still waits
+  // for a person, so it stays open.
+  const deposit = await db('deposit_matches').where({ credit_id: creditId, outcome: 'exact' }).first('id');
   const allocated = active ? toVnd(active.amount) : 0;
   const refundDue = refunds?.total == null ? 0 : toVnd(refunds.total);
+  const deposited = deposit ? amount : 0;
   const total = Number(all?.n ?? 0);
   return {
     amount,
     allocated,
     refundDue,
-    open: amount - allocated - refundDue,
+    deposited,
+    open: amount - allocated - refundDue - deposited,
     activeAllocation: active ? { id: active.id, receiptId: active.receipt_id, amount: allocated } : undefined,
     generation: active ? total - 1 : total,
   };

@@ -11,7 +11,9 @@ import { toVnd } from '../db/money.js';
 import { enqueueEvent } from '../events/outbox.js';
 import { audit } from './audit.js';
 import type { BankCredit } from './credits.js';
-import { creditPosition, paidAmountOf } from './ledger.js';
+import { findDepositBatchCodes } from './deposit-rules.js';
+import { matchDepositCredit } from './deposits.js';
+import { paidAmountOf } from './ledger.js';
 import { assignReceiptNumber, formatReceiptNumber } from './receipt-numbers.js';
 
 export type UnmatchedReason =
@@ -20,21 +22,40 @@ export type UnmatchedReason =
   | 'wrong_account'
   | 'receipt_not_payable'
   | 'receipt_void'
-  | 'already_paid';
+  | 'already_paid'
+  // The memo carried a deposit batch code: the credit is a clerk's cash deposit, not a payment.
+  | 'unknown_deposit_batch'
+  | 'deposit_short'
+  | 'deposit_excess'
+  | 'deposit_already_credited';
 
 export type ReceiptPaymentStatus = 'paid' | 'partially_paid';
 
+/** A credit that paid (part of) a receipt. */
+export interface ReceiptMatch {
+  matched: true;
+  kind: 'receipt';
+  receiptId: string;
+  allocated: number;
+  /** Credit left over after paying the receipt in full: an overpayment to refund. */
+  unallocated: number;
+  receiptStatus: ReceiptPaymentStatus;
+  receiptNumber: { series: string; number: number } | null;
+}
+
+/** A credit that proved a clerk's cash deposit batch, to the đồng. */
+export interface DepositMatch {
+  matched: true;
+  kind: 'deposit';
+  depositBatchId: string;
+  depositBatchCode: string;
+  amount: number;
+}
+
 export type MatchResult =
-  | {
-      matched: true;
-      receiptId: string;
-      allocated: number;
-      /** Credit left over after paying the receipt in full: an overpayment to refund. */
-      unallocated: number;
-      receiptStatus: ReceiptPaymentStatus;
-      receiptNumber: { series: string; number: number } | null;
-    }
-  | { matched: false; reason: UnmatchedReason; receiptId?: string };
+  | ReceiptMatch
+  | DepositMatch
+  | { matched: false; reason: UnmatchedReason; receiptId?: string; depositBatchId?: string };
 
 export interface AllocationInput {
   agencyId: string;
@@ -55,8 +76,10 @@ export async function allocate(
   trx: Knex.Transaction,
   input: AllocationInput,
   generation: number,
-): Promise<Extract<MatchResult, { matched: true }>> {
-  const receipt = await trx('receipts').where({ id: input.receiptId }).first('amount');
+): Promise<ReceiptMatch> {
+  const receipt = await trx('receipts')
+    .where({ id: input.receiptId })
+    .first('amount', 'dossier_code', 'reference');
   const due = toVnd(receipt.amount) - (await paidAmountOf(trx, input.receiptId));
   const amount = Math.min(input.creditAmount, due);
   const allocationId = randomUUID();
@@ -85,17 +108,17 @@ export async function allocate(
   }
   const result = {
     matched: true as const,
+    kind: 'receipt' as const,
     receiptId: input.receiptId,
     allocated: amount,
     unallocated: input.creditAmount - amount,
     receiptStatus: fullyPaid ? ('paid' as const) : ('partially_paid' as const),
     receiptNumber,
   };
-  const receiptRow = await trx('receipts').where({ id: input.receiptId }).first('dossier_code', 'reference');
   const eventData = {
     receiptId: input.receiptId,
-    dossierCode: receiptRow.dossier_code,
-    reference: receiptRow.reference,
+    dossierCode: receipt.dossier_code,
+    reference: receipt.reference,
     amount: toVnd(receipt.amount),
     paidAmount: toVnd(receipt.amount) - due + amount,
     outstanding: due - amount,
@@ -185,6 +208,7 @@ export async function matchCredit(
         creditId: credit.id,
         reason: result.reason,
         receiptId: result.receiptId ?? null,
+        ...(result.depositBatchId ? { depositBatchId: result.depositBatchId } : {}),
         amount: credit.amount,
         accountNumber: credit.accountNumber,
         memo: credit.memo,
@@ -196,8 +220,14 @@ export async function matchCredit(
   await trx('credit_match_outcomes').insert({
     agency_id: agencyId,
     credit_id: credit.id,
-    outcome: result.matched ? (result.unallocated > 0 ? 'overpaid' : result.receiptStatus) : result.reason,
-    receipt_id: result.receiptId ?? null,
+    outcome: !result.matched
+      ? result.reason
+      : result.kind === 'deposit'
+        ? 'deposit_exact'
+        : result.unallocated > 0
+          ? 'overpaid'
+          : result.receiptStatus,
+    receipt_id: (result.matched && result.kind === 'deposit' ? null : result.receiptId) ?? null,
     created_at: now,
   });
   return result;
@@ -209,8 +239,18 @@ async function ladder(
   credit: BankCredit & { id: string },
   now: Date,
 ): Promise<MatchResult> {
+  // A clerk's cash deposit carries its batch code instead of a payment reference: it proves the
+  // batch (many cash payments, one credit) and pays no receipt.
+  const deposit = await matchDepositCredit(trx, agencyId, credit, now);
+  if (deposit) return deposit;
   const references = findReferences(credit.memo);
-  if (references.length === 0) return { matched: false, reason: 'no_reference_in_memo' };
+  if (references.length === 0) {
+    return {
+      matched: false,
+      reason:
+        findDepositBatchCodes(credit.memo).length > 0 ? 'unknown_deposit_batch' : 'no_reference_in_memo',
+    };
+  }
   const receipt = await lockPayableReceipt(trx, agencyId, { references });
   if (!receipt) return { matched: false, reason: 'unknown_reference' };
   if (receipt.voided) return { matched: false, reason: 'receipt_void', receiptId: receipt.id };
@@ -221,7 +261,6 @@ async function ladder(
   if ((await paidAmountOf(trx, receipt.id)) >= receipt.amount) {
     return { matched: false, reason: 'already_paid', receiptId: receipt.id };
   }
-  const position = await creditPosition(trx, credit.id);
   return allocate(
     trx,
     {
@@ -233,6 +272,7 @@ async function ladder(
       actor: 'system:matching',
       at: now,
     },
-    position?.generation ?? 0,
+    // The credit was recorded in this very transaction: nothing of it was allocated or reversed yet.
+    0,
   );
 }

@@ -10,7 +10,12 @@ export interface ReceiptNumber {
 /**
  * Assigns the next number of the agency's series to a receipt. Must run inside the transaction
  * that records the payment: the series row stays locked until it commits, so concurrent payments
- * queue here and a rolled-back payment gives its number back (no gap, no duplicate).
+ * queue here and a rolled-back payment gives its number back (no gap, no duplicate). Every other
+ * payment of the agency waits on that lock until this transaction's COMMIT, so call it as late as
+ * possible: one statement takes the lock, moves the counter on and records the number.
+ *
+ * @example
+ * const n = await assignReceiptNumber(trx, 'demo', receiptId, clock.now()); // { series: 'BLTP-26', number: 42 }
  */
 export async function assignReceiptNumber(
   trx: Knex.Transaction,
@@ -18,28 +23,23 @@ export async function assignReceiptNumber(
   receiptId: string,
   at: Date,
 ): Promise<ReceiptNumber> {
-  const agency = await trx('agencies').where({ id: agencyId }).first('receipt_series');
-  const series: string = agency.receipt_series;
-  await trx('receipt_series')
-    .insert({ agency_id: agencyId, series, next_number: 1 })
-    .onConflict(['agency_id', 'series'])
-    .ignore();
-  const row = await trx('receipt_series')
-    .where({ agency_id: agencyId, series })
-    .forUpdate()
-    .first('next_number');
-  const number = toVnd(row.next_number);
-  await trx('receipt_series')
-    .where({ agency_id: agencyId, series })
-    .update({ next_number: number + 1 });
-  await trx('receipt_numbers').insert({
-    receipt_id: receiptId,
-    agency_id: agencyId,
-    series,
-    number,
-    assigned_at: at,
-  });
-  return { series, number };
+  // The upsert creates the series at 1 on its first use; otherwise it increments the row in place,
+  // which locks it (ON CONFLICT DO UPDATE), and returns the number it held before.
+  const result = await trx.raw(
+    `WITH taken AS (
+       INSERT INTO receipt_series (agency_id, series, next_number)
+       SELECT id, receipt_series, 2 FROM agencies WHERE id = :agencyId
+       ON CONFLICT (agency_id, series) DO UPDATE SET next_number = receipt_series.next_number + 1
+       RETURNING series, next_number - 1 AS number
+     )
+     INSERT INTO receipt_numbers (receipt_id, agency_id, series, number, assigned_at)
+     SELECT :receiptId, :agencyId, series, number, :at FROM taken
+     RETURNING series, number`,
+    { agencyId, receiptId, at },
+  );
+  const row = (result.rows as { series: string; number: string | number }[])[0];
+  if (!row) throw new Error(`agency ${agencyId} does not exist: no receipt series to number from`);
+  return { series: row.series, number: toVnd(row.number) };
 }
 
 /** Printed form, e.g. `BLTP-26 0000042`. */

@@ -30,7 +30,10 @@ export interface Receipt {
   dossierCode: string;
   payer: { name: string };
   amount: number;
-  /** Sum of the allocations in force; `outstanding` is what is still owed (0 when exempt or void). */
+  /**
+   * Bank allocations in force plus cash taken at the counter; `outstanding` is what is still owed
+   * (0 when exempt or void).
+   */
   paidAmount: number;
   outstanding: number;
   reference: string;
@@ -44,18 +47,37 @@ export interface Receipt {
   receiptNumber: string | null;
   /** When it became fully paid (its receipt number was assigned then). */
   paidAt: string | null;
-  payments: {
-    allocationId: string;
-    creditId: string;
-    method: string;
-    source: string;
-    bankReference: string | null;
-    amount: number;
-    at: string;
-  }[];
+  /** Bank transfers in force and cash taken at the counter, oldest first. */
+  payments: ReceiptPayment[];
   void: { reason: string; at: string } | null;
   createdAt: string;
 }
+
+/** A bank credit allocated to the receipt (not reversed). */
+export interface BankTransferPayment {
+  method: 'bank_transfer';
+  allocationId: string;
+  creditId: string;
+  /** How the credit found the receipt: `auto:reference` (the ladder) or `manual` (a treasury user). */
+  matchedBy: string;
+  /** Who reported the credit: a callback provider, or `statement`. */
+  source: string;
+  bankReference: string | null;
+  amount: number;
+  at: string;
+}
+
+/** Cash a clerk took at the counter (a cash-proxy record); the cash is in that clerk's custody until deposited. */
+export interface CashPayment {
+  method: 'cash';
+  cashPaymentId: string;
+  clerk: { keyId: string; name: string | null };
+  payerName: string;
+  amount: number;
+  at: string;
+}
+
+export type ReceiptPayment = BankTransferPayment | CashPayment;
 
 export interface OpenReceiptContext {
   db: Knex;
@@ -180,8 +202,13 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
       'c.bank_reference',
       'c.provider',
     );
+  const cash = await db('cash_payments')
+    .where({ receipt_id: id })
+    .orderBy('collected_at')
+    .select('id', 'amount', 'clerk_key_id', 'clerk_name', 'payer_name', 'collected_at');
   const amount = toVnd(row.amount);
-  const paid = payments.reduce((sum, p) => sum + toVnd(p.amount), 0);
+  const paid =
+    payments.reduce((sum, p) => sum + toVnd(p.amount), 0) + cash.reduce((sum, c) => sum + toVnd(c.amount), 0);
   const assessment: Assessment =
     typeof row.assessment === 'string' ? JSON.parse(row.assessment) : row.assessment;
   const status: ReceiptStatus =
@@ -213,15 +240,30 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
     receiptNumber:
       row.series != null ? formatReceiptNumber({ series: row.series, number: toVnd(row.number) }) : null,
     paidAt: status === 'paid' && row.assigned_at ? new Date(row.assigned_at).toISOString() : null,
-    payments: payments.map((p) => ({
-      allocationId: p.id,
-      creditId: p.credit_id,
-      method: p.method,
-      source: p.provider,
-      bankReference: p.bank_reference ?? null,
-      amount: toVnd(p.amount),
-      at: new Date(p.created_at).toISOString(),
-    })),
+    payments: [
+      ...payments.map(
+        (p): ReceiptPayment => ({
+          method: 'bank_transfer',
+          allocationId: p.id,
+          creditId: p.credit_id,
+          matchedBy: p.method,
+          source: p.provider,
+          bankReference: p.bank_reference ?? null,
+          amount: toVnd(p.amount),
+          at: new Date(p.created_at).toISOString(),
+        }),
+      ),
+      ...cash.map(
+        (c): ReceiptPayment => ({
+          method: 'cash',
+          cashPaymentId: c.id,
+          clerk: { keyId: c.clerk_key_id, name: c.clerk_name ?? null },
+          payerName: c.payer_name,
+          amount: toVnd(c.amount),
+          at: new Date(c.collected_at).toISOString(),
+        }),
+      ),
+    ].sort((a, b) => a.at.localeCompare(b.at)),
     void:
       row.void_reason != null ? { reason: row.void_reason, at: new Date(row.voided_at).toISOString() } : null,
     createdAt: new Date(row.created_at).toISOString(),

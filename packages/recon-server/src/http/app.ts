@@ -6,14 +6,23 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { type Clock, systemClock } from '../clock.js';
-import { defaultConfig, type ServerConfig } from '../config.js';
+import { DEV_ID_HASH_KEY, defaultConfig, type ServerConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { AppError } from './errors.js';
 import { problemHandler } from './middleware/problem-handler.js';
+import { allOperations } from './openapi/all-operations.js';
+import { buildOpenApiDocument } from './openapi/document.js';
+import { pagesRouter } from './pages/index.js';
 import { agencyRouter } from './routes/agency.js';
 import { callbacksRouter } from './routes/callbacks.js';
+import { cashRouter } from './routes/cash.js';
+import { custodyRouter } from './routes/custody.js';
+import { depositsRouter } from './routes/deposits.js';
+import { receiptEventsRouter } from './routes/receipt-events.js';
 import { receiptsRouter } from './routes/receipts.js';
+import { reconciliationsRouter } from './routes/reconciliations.js';
 import { resolutionsRouter } from './routes/resolutions.js';
+import { statementsRouter } from './routes/statements.js';
 
 export interface AppDependencies {
   db: Knex;
@@ -38,6 +47,10 @@ export function createApp(deps: AppDependencies): Express {
   const logger = deps.logger ?? createLogger({ silent: true });
   const schedules = deps.schedules ?? defaultSchedules;
   const { db } = deps;
+  if (config.idHashKey === DEV_ID_HASH_KEY && process.env.NODE_ENV === 'production') {
+    // Anyone with the source can hash every ID number under this key: say so loudly.
+    logger.warn('THUPHI_ID_HASH_KEY is not set: ID documents are hashed with the public development key');
+  }
 
   const app = express();
   app.disable('x-powered-by');
@@ -61,6 +74,20 @@ export function createApp(deps: AppDependencies): Express {
     res.json({ status: 'ok' });
   });
 
+  let openapi: ReturnType<typeof buildOpenApiDocument> | undefined;
+  app.get('/openapi.json', (_req, res) => {
+    openapi ??= buildOpenApiDocument(
+      {
+        title: 'thuphi recon-server',
+        version: '0.1.0',
+        description:
+          'Receipts with VietQR, bank callbacks and statements, matching, cash at the counter and daily reconciliation for Vietnamese one-stop-shop offices. Amounts are integer VND.',
+      },
+      allOperations,
+    );
+    res.json(openapi);
+  });
+
   // Callbacks come before the JSON parser: their signatures cover the raw bytes.
   app.use(
     '/v1/callbacks',
@@ -74,6 +101,9 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
+  // Statement files are uploaded raw (CSV, XLSX, MT940, XML), so they too come before the JSON parser.
+  app.use('/v1/statements', statementsRouter({ db, clock }));
+
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
   app.use((req, _res, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json')) {
@@ -82,8 +112,15 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
   app.use('/v1/agency', agencyRouter({ db, clock }));
+  app.use('/v1', cashRouter({ db, clock, idHashKey: config.idHashKey }));
+  app.use('/v1', depositsRouter({ db, clock }));
+  app.use('/v1/receipts', receiptEventsRouter({ db }));
+  app.use('/v1', custodyRouter({ db, clock }));
   app.use('/v1/receipts', receiptsRouter({ db, clock, schedules }));
   app.use('/v1', resolutionsRouter({ db, clock }));
+  app.use('/v1/reconciliations', reconciliationsRouter({ db, clock }));
+
+  app.use(pagesRouter({ db, clock }));
 
   app.use((req, _res, next) => next(new AppError('not_found', { detail: `${req.method} ${req.path}` })));
   app.use(problemHandler({ logger }));

@@ -62,10 +62,55 @@ export const problems = {
     vi: 'Thao tác không thực hiện được với trạng thái hiện tại.',
     en: 'The action conflicts with the current state.',
   },
+  cash_amount_mismatch: {
+    status: 422,
+    vi: 'Số tiền mặt phải đúng bằng số tiền còn phải nộp của phiếu thu.',
+    en: 'A cash payment must equal exactly what the receipt still owes.',
+  },
+  receipt_already_paid: {
+    status: 409,
+    vi: 'Phiếu thu đã được thanh toán đủ.',
+    en: 'The receipt is already paid.',
+  },
+  receipt_not_payable: {
+    status: 409,
+    vi: 'Phiếu thu đã huỷ hoặc được miễn phí, lệ phí: không thu tiền.',
+    en: 'The receipt is void or exempt and takes no money.',
+  },
+  nothing_to_deposit: {
+    status: 409,
+    vi: 'Không có tiền mặt nào đang giữ chờ nộp.',
+    en: 'There is no cash in custody to deposit.',
+  },
+  not_reconciled: {
+    status: 404,
+    vi: 'Ngày này chưa được đối soát. Chạy đối soát trước (POST /v1/reconciliations).',
+    en: 'This day has not been reconciled yet. Run it first (POST /v1/reconciliations).',
+  },
   unknown_agency: {
     status: 404,
     vi: 'Không có đơn vị thu này.',
     en: 'No such agency.',
+  },
+  statement_unreadable: {
+    status: 422,
+    vi: 'Không đọc được tệp sao kê. Không có thay đổi nào được ghi.',
+    en: 'The statement file cannot be read. Nothing was changed.',
+  },
+  statement_balance_mismatch: {
+    status: 422,
+    vi: 'Số dư đầu kỳ cộng phát sinh Có trừ phát sinh Nợ không bằng số dư cuối kỳ. Không có thay đổi nào được ghi.',
+    en: 'Opening balance plus credits minus debits does not equal the closing balance. Nothing was changed.',
+  },
+  statement_wrong_account: {
+    status: 422,
+    vi: 'Sao kê không phải của tài khoản chuyên thu của đơn vị. Không có thay đổi nào được ghi.',
+    en: "The statement is not for one of the agency's collection accounts. Nothing was changed.",
+  },
+  unsupported_statement_type: {
+    status: 415,
+    vi: 'Tệp sao kê gửi lên phải là CSV, XLSX, MT940 (text/plain) hoặc camt.053 (XML).',
+    en: 'A statement must be sent as CSV, XLSX, MT940 (text/plain) or camt.053 (XML).',
   },
   internal: {
     status: 500,
@@ -93,10 +138,17 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly errors: ProblemDetail[] | undefined;
+  /** RFC 9457 extension members a client can act on, e.g. `{ expectedAmount: 7000 }`. */
+  readonly extensions: Record<string, unknown> | undefined;
 
   constructor(
     code: ProblemCode,
-    options: { detail?: string; errors?: ProblemDetail[]; cause?: unknown } = {},
+    options: {
+      detail?: string;
+      errors?: ProblemDetail[];
+      extensions?: Record<string, unknown>;
+      cause?: unknown;
+    } = {},
   ) {
     super(options.detail ? `${problems[code].en} ${options.detail}` : problems[code].en, {
       cause: options.cause,
@@ -106,6 +158,7 @@ export class AppError extends Error {
     this.status = problems[code].status;
     this.detail = options.detail;
     this.errors = options.errors;
+    this.extensions = options.extensions;
   }
 }
 
@@ -113,6 +166,8 @@ export class AppError extends Error {
 export function problemBody(error: AppError, instance?: string) {
   const p = problems[error.code];
   return {
+    // Extensions first, so they can never overwrite a standard member.
+    ...(error.extensions ?? {}),
     type: `urn:thuphi:problem:${error.code}`,
     title: p.en,
     status: error.status,

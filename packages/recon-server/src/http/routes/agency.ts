@@ -8,6 +8,8 @@ import { agencyOverview, saveProviderSettings } from '../../domain/agencies.js';
 import { eventEndpointStatus, saveEventEndpoint } from '../../events/endpoints.js';
 import { AppError } from '../errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
+import { authProblems, problem } from '../openapi/common.js';
+import type { Operation } from '../openapi/operation.js';
 import { parseBody } from '../validate.js';
 
 export const providerSettingsBody = z.strictObject({
@@ -23,6 +25,67 @@ export const eventEndpointBody = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'an http(s) URL' }).max(2000),
   secret: z.string().regex(/^[\x21-\x7e]{16,256}$/, '16–256 printable characters without spaces'),
 });
+
+const providerParams = z.object({ provider: z.enum(Object.keys(providers) as [string, ...string[]]) });
+
+export const agencyOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/agency',
+    summary: 'The key holder’s agency: id, collection accounts, callback URLs, configured providers',
+    tags: ['agency'],
+    security: 'apiKey',
+    responses: { 200: { description: 'The agency (never a secret)' }, ...authProblems },
+  },
+  {
+    method: 'put',
+    path: '/v1/agency/providers/{provider}',
+    summary: 'Set a callback provider’s secret (or API key) and the account numbers it reports',
+    tags: ['agency'],
+    security: 'apiKey',
+    roles: ['admin'],
+    params: providerParams,
+    body: providerSettingsBody,
+    responses: {
+      200: {
+        description: 'Saved; the secret is not echoed',
+        schema: z.object({
+          provider: z.string(),
+          accountNumbers: z.array(z.string()),
+          callbackUrl: z.string(),
+        }),
+      },
+      400: problem('The body is invalid'),
+      ...authProblems,
+      404: problem('No such provider'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/agency/events',
+    summary: 'Where the agency’s events go, and how many are pending, delivered, failed or dead',
+    tags: ['events'],
+    security: 'apiKey',
+    roles: ['admin'],
+    responses: { 200: { description: 'Endpoint URL (no secret) and counts by state' }, ...authProblems },
+  },
+  {
+    method: 'put',
+    path: '/v1/agency/events',
+    summary: 'Set the URL and signing secret for events (receipt.paid, credit.unmatched, …)',
+    description:
+      'Events are POSTed as JSON `{ id, type, agencyId, subjectId, createdAt, data }`, signed in `X-Thuphi-Signature` exactly like a generic callback, with the stable id in `X-Thuphi-Event-Id`; failed deliveries are retried with backoff (10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, 4 h, 8 h), then the event is dead.',
+    tags: ['events'],
+    security: 'apiKey',
+    roles: ['admin'],
+    body: eventEndpointBody,
+    responses: {
+      200: { description: 'Saved', schema: z.object({ url: z.string() }) },
+      400: problem('The body is invalid'),
+      ...authProblems,
+    },
+  },
+];
 
 export function agencyRouter(deps: { db: Knex; clock: Clock }): Router {
   const router = Router();

@@ -7,13 +7,20 @@ import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { CallbackVerificationError } from '../../callbacks/generic-signature.js';
+import { cassoV2Body } from '../../callbacks/providers/casso.js';
+import { genericCallbackBody } from '../../callbacks/providers/generic.js';
 import { CallbackPayloadError, providers } from '../../callbacks/providers/index.js';
+import { payosWebhookBody } from '../../callbacks/providers/payos.js';
+import { sepayWebhookBody } from '../../callbacks/providers/sepay.js';
 import type { ProviderName } from '../../callbacks/providers/types.js';
 import type { Clock } from '../../clock.js';
 import { agencyExists, currentProviderSettings } from '../../domain/agencies.js';
 import { type IngestOutcome, ingestCredit } from '../../domain/credits.js';
 import { AppError } from '../errors.js';
+import { problem } from '../openapi/common.js';
+import type { Operation } from '../openapi/operation.js';
 
 /** Headers kept with the raw callback: what is needed to re-verify it later, never our own credentials. */
 const STORED_HEADERS = [
@@ -24,6 +31,72 @@ const STORED_HEADERS = [
   'x-sepay-timestamp',
   'x-sepay-signature',
   'x-casso-signature',
+];
+
+const callbackAnswer = z.object({
+  received: z.literal(true),
+  duplicate: z.boolean().describe('Every credit in it was already known'),
+  credits: z.array(
+    z.object({
+      providerTxnId: z.string(),
+      creditId: z.uuid(),
+      duplicate: z.boolean(),
+      match: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+  ignored: z.array(z.object({ providerTxnId: z.string().optional(), reason: z.string() })),
+});
+
+const callbackProblems = {
+  400: problem('Not JSON, or not the provider’s documented shape'),
+  401: problem('Signature missing, invalid, or outside the time tolerance'),
+  404: problem('Unknown agency or provider'),
+  409: problem('The same transaction id was received before with another amount or account'),
+  413: problem('Body too large'),
+};
+
+const agencyParams = z.object({ agencyId: z.string().min(1).max(64) });
+
+const providerBodies = {
+  generic: genericCallbackBody,
+  payos: payosWebhookBody,
+  sepay: sepayWebhookBody,
+  casso: cassoV2Body,
+} satisfies Record<ProviderName, z.ZodType>;
+
+export const callbackOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/callbacks/generic',
+    summary: 'A bank credit in the generic signed format, for the default agency',
+    tags: ['callbacks'],
+    security: 'callbackSignature',
+    body: genericCallbackBody,
+    responses: {
+      200: { description: 'Recorded (or already known)', schema: callbackAnswer },
+      ...callbackProblems,
+    },
+  },
+  ...(Object.keys(providerBodies) as ProviderName[]).map(
+    (provider): Operation => ({
+      method: 'post',
+      path: `/v1/callbacks/${provider}/{agencyId}`,
+      summary: `A ${provider} callback for one agency (verified with that agency’s ${provider} secret)`,
+      description:
+        'The raw request is stored before anything else; the answer is sent only after the credits are committed. Re-deliveries are idempotent.',
+      tags: ['callbacks'],
+      security: 'callbackSignature',
+      params: agencyParams,
+      body: providerBodies[provider],
+      responses: {
+        200: {
+          description: 'Recorded (or already known), in the shape the provider expects',
+          schema: callbackAnswer,
+        },
+        ...callbackProblems,
+      },
+    }),
+  ),
 ];
 
 function lowerCaseHeaders(req: Request): Record<string, string | undefined> {

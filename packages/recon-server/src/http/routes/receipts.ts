@@ -8,6 +8,8 @@ import type { Clock } from '../../clock.js';
 import { findReceipt, openReceipt, type Receipt } from '../../domain/receipts.js';
 import { AppError } from '../errors.js';
 import { principalOf, requireApiKey } from '../middleware/auth.js';
+import { authProblems, idParams, problem, vnd } from '../openapi/common.js';
+import type { Operation } from '../openapi/operation.js';
 import { parseBody } from '../validate.js';
 
 const text = (max: number) =>
@@ -41,6 +43,69 @@ export const openReceiptBody = z.strictObject({
 });
 
 const receiptId = z.uuid();
+
+/** The JSON a receipt is answered with (documentation of the response; built by `present`). */
+export const receiptResponse = z.object({
+  id: z.uuid(),
+  dossierCode: z.string(),
+  payer: z.object({ name: z.string() }),
+  amount: vnd,
+  paidAmount: vnd,
+  outstanding: vnd,
+  reference: z.string().describe('Payment reference to put first in the transfer memo'),
+  status: z.enum(['open', 'partially_paid', 'paid', 'exempt', 'void']),
+  lines: z.array(z.record(z.string(), z.unknown())),
+  warnings: z.array(z.string()),
+  assessedOn: z.iso.date(),
+  collectionAccount: z
+    .object({ bankBin: z.string(), accountNumber: z.string(), accountName: z.string() })
+    .nullable(),
+  qr: z.object({ payload: z.string(), svg: z.string() }).nullable(),
+  receiptNumber: z.string().nullable(),
+  paidAt: z.iso.datetime().nullable(),
+  payments: z.array(
+    z.object({
+      method: z.string(),
+      amount: vnd,
+      at: z.iso.datetime(),
+      bankReference: z.string().nullable().optional(),
+    }),
+  ),
+  void: z.object({ reason: z.string(), at: z.iso.datetime() }).nullable(),
+  createdAt: z.iso.datetime(),
+});
+
+export const receiptOperations: Operation[] = [
+  {
+    method: 'post',
+    path: '/v1/receipts',
+    summary: 'Open a receipt for a dossier’s fee, with its VietQR',
+    description:
+      'The fee is assessed by @thuphi/fee-core from the request; the amount is never taken from the caller.',
+    tags: ['receipts'],
+    security: 'apiKey',
+    body: openReceiptBody,
+    responses: {
+      201: { description: 'The receipt, open (or exempt when the fee is 0)', schema: receiptResponse },
+      400: problem('The body is invalid'),
+      ...authProblems,
+      422: problem('The fee could not be assessed, or the agency has no collection account'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/receipts/{id}',
+    summary: 'Read a receipt: status, amounts paid and outstanding, payments',
+    tags: ['receipts'],
+    security: 'apiKey',
+    params: idParams,
+    responses: {
+      200: { description: 'The receipt', schema: receiptResponse },
+      ...authProblems,
+      404: problem('No such receipt in this agency'),
+    },
+  },
+];
 
 /** The JSON shape of a receipt; the QR SVG is rendered on the way out, never stored. */
 async function present(receipt: Receipt) {

@@ -11,10 +11,82 @@ import { findCredit, listExceptions, suggestReceipts } from '../../domain/except
 import { manualMatch, markRefundDue, reverseAllocation, voidReceipt } from '../../domain/resolutions.js';
 import { AppError } from '../errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
+import { authProblems, idParams, problem } from '../openapi/common.js';
+import type { Operation } from '../openapi/operation.js';
 import { parseBody } from '../validate.js';
 
 const reason = z.string().trim().min(3, 'say why, in a few words').max(500);
 const uuid = z.uuid();
+
+export const manualMatchBody = z.strictObject({ receiptId: uuid, reason });
+export const reasonBody = z.strictObject({ reason });
+const auditQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).catch(100).optional() });
+
+const decision = (summary: string, path: string, roles: Operation['roles'], body: z.ZodType): Operation => ({
+  method: 'post',
+  path,
+  summary,
+  tags: ['resolutions'],
+  security: 'apiKey',
+  roles,
+  params: idParams,
+  body,
+  responses: {
+    201: { description: 'Recorded as a new row, in the audit trail' },
+    400: problem('The body is invalid (a reason is required)'),
+    ...authProblems,
+    404: problem('Not found in this agency'),
+    409: problem('The state does not allow it (already allocated, already paid, void, …)'),
+  },
+});
+
+export const resolutionOperations: Operation[] = [
+  {
+    method: 'get',
+    path: '/v1/exceptions',
+    summary: 'The exception queue: credits not (fully) allocated, with reasons and candidate receipts',
+    description:
+      'Suggestions (amount, date, payer) are for a person to choose; they are never applied automatically.',
+    tags: ['resolutions'],
+    security: 'apiKey',
+    roles: ['treasurer'],
+    responses: { 200: { description: 'Items in the queue' }, ...authProblems },
+  },
+  {
+    method: 'get',
+    path: '/v1/credits/{id}',
+    summary: 'One bank credit with its allocations, suggestions and history',
+    tags: ['resolutions'],
+    security: 'apiKey',
+    roles: ['treasurer'],
+    params: idParams,
+    responses: { 200: { description: 'The credit' }, ...authProblems, 404: problem('No such credit') },
+  },
+  decision('Match a credit to a receipt by hand', '/v1/credits/{id}/match', ['treasurer'], manualMatchBody),
+  decision(
+    'Mark a credit’s unallocated money as to be refunded',
+    '/v1/credits/{id}/refund-due',
+    ['treasurer'],
+    reasonBody,
+  ),
+  decision('Reverse (unmatch) an allocation', '/v1/allocations/{id}/reverse', ['treasurer'], reasonBody),
+  decision(
+    'Void a receipt that has no payment',
+    '/v1/receipts/{id}/void',
+    ['clerk', 'treasurer'],
+    reasonBody,
+  ),
+  {
+    method: 'get',
+    path: '/v1/audit',
+    summary: 'The audit trail of the agency, newest first',
+    tags: ['resolutions'],
+    security: 'apiKey',
+    roles: ['treasurer'],
+    query: auditQuery,
+    responses: { 200: { description: 'Audit events' }, ...authProblems },
+  },
+];
 
 function idParam(value: unknown, what: string): string {
   const parsed = uuid.safeParse(value);
@@ -53,7 +125,7 @@ export function resolutionsRouter(deps: { db: Knex; clock: Clock }): Router {
   });
 
   router.post('/credits/:id/match', auth, requireRole('treasurer'), async (req, res) => {
-    const body = parseBody(z.strictObject({ receiptId: uuid, reason }), req.body);
+    const body = parseBody(manualMatchBody, req.body);
     const result = await manualMatch(
       db,
       actorOf(req),
@@ -64,7 +136,7 @@ export function resolutionsRouter(deps: { db: Knex; clock: Clock }): Router {
   });
 
   router.post('/credits/:id/refund-due', auth, requireRole('treasurer'), async (req, res) => {
-    const body = parseBody(z.strictObject({ reason }), req.body);
+    const body = parseBody(reasonBody, req.body);
     res
       .status(201)
       .json(
@@ -78,7 +150,7 @@ export function resolutionsRouter(deps: { db: Knex; clock: Clock }): Router {
   });
 
   router.post('/allocations/:id/reverse', auth, requireRole('treasurer'), async (req, res) => {
-    const body = parseBody(z.strictObject({ reason }), req.body);
+    const body = parseBody(reasonBody, req.body);
     res
       .status(201)
       .json(
@@ -92,7 +164,7 @@ export function resolutionsRouter(deps: { db: Knex; clock: Clock }): Router {
   });
 
   router.post('/receipts/:id/void', auth, requireRole('clerk', 'treasurer'), async (req, res) => {
-    const body = parseBody(z.strictObject({ reason }), req.body);
+    const body = parseBody(reasonBody, req.body);
     const receiptId = idParam(req.params.id, 'receipt');
     await voidReceipt(db, actorOf(req), { receiptId, reason: body.reason }, clock.now());
     res.status(201).json({ receiptId, status: 'void' });
