@@ -13,6 +13,13 @@ export interface ServerConfig {
    * (`THUPHI_ID_HASH_KEY`). The same key must stay in force, or the same document hashes differently.
    */
   idHashKey: string;
+  /**
+   * The platform operator's key (`THUPHI_ADMIN_KEY`) that may create agencies; unset disables
+   * `POST /v1/agencies`.
+   */
+  operatorKey?: string | undefined;
+  /** Failed authentications (401) allowed per client IP, and per key prefix, in a minute before 429. */
+  authFailuresPerMinute: number;
 }
 
 /** The key used when none is configured: fine on a laptop, a warning in production (anyone can read it here). */
@@ -23,6 +30,7 @@ export const defaultConfig: ServerConfig = {
   callbackToleranceSeconds: 300,
   bodyLimit: '64kb',
   idHashKey: DEV_ID_HASH_KEY,
+  authFailuresPerMinute: 10,
 };
 
 export interface RuntimeSettings {
@@ -36,6 +44,8 @@ export interface RuntimeSettings {
   eventDispatchIntervalMs: number;
   /** `THUPHI_ID_HASH_KEY`; unset means {@link DEV_ID_HASH_KEY}. */
   idHashKey?: string | undefined;
+  /** `THUPHI_ADMIN_KEY`: the platform operator key; unset means agencies cannot be created over HTTP. */
+  operatorKey?: string | undefined;
   /**
    * Local time (Asia/Ho_Chi_Minh, `HH:MM`) of the nightly reconciliation (`THUPHI_RECONCILE_AT`,
    * default 23:30); null (`off`) schedules none.
@@ -52,7 +62,7 @@ function positiveInteger(raw: string | undefined, fallback: number, name: string
   return n;
 }
 
-/** Reads `PORT`, `DATABASE_URL`, `THUPHI_DATA`, `THUPHI_DEMO_API_KEY`, `THUPHI_DEMO_CALLBACK_SECRET`, `LOG_LEVEL`. */
+/** Reads `PORT`, `DATABASE_URL`, `THUPHI_DATA`, `THUPHI_DEMO_API_KEY`, `THUPHI_DEMO_CALLBACK_SECRET`, `THUPHI_ADMIN_KEY`, `LOG_LEVEL`. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
   const port = Number(env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -70,6 +80,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSe
       'THUPHI_EVENTS_INTERVAL_MS',
     ),
     idHashKey: idHashKeyFrom(env.THUPHI_ID_HASH_KEY),
+    operatorKey: operatorKeyFrom(env.THUPHI_ADMIN_KEY),
     ...reconcileFrom(env.THUPHI_RECONCILE_AT, env.THUPHI_RECONCILE_DAY),
   };
 }
@@ -95,5 +106,12 @@ function idHashKeyFrom(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   // A short key could be brute-forced together with the small space of ID numbers.
   if (raw.length < 32) throw new Error('THUPHI_ID_HASH_KEY must be at least 32 characters');
+  return raw;
+}
+
+function operatorKeyFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  // It can create agencies and their admin keys: it must not be guessable.
+  if (raw.length < 32) throw new Error('THUPHI_ADMIN_KEY must be at least 32 characters');
   return raw;
 }

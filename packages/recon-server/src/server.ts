@@ -31,7 +31,10 @@ export async function startServer(settings: RuntimeSettings, logger: Logger): Pr
     db,
     clock: systemClock,
     logger,
-    config: settings.idHashKey ? { idHashKey: settings.idHashKey } : {},
+    config: {
+      ...(settings.idHashKey ? { idHashKey: settings.idHashKey } : {}),
+      ...(settings.operatorKey ? { operatorKey: settings.operatorKey } : {}),
+    },
   });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(settings.port, '0.0.0.0', () => resolve(s)).once('error', reject);

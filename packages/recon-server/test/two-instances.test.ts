@@ -6,18 +6,15 @@
  * entry) sharing a database, so the only thing keeping them apart is the database itself. PGlite has
  * one connection in one process, so there the race runs through two apps on that connection.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGenericCallback } from '../src/callbacks/generic-signature.js';
 import { createApp } from '../src/http/app.js';
 import { createTestApp, TEST_API_KEY, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase, testEngine } from './support/db.js';
+import { type ServerProcess, startServerProcess, stopServerProcess } from './support/server-process.js';
 
 const ACCOUNT = '1023456789';
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const SERVER_ENTRY = 'packages/recon-server/src/main.ts';
 
 interface Answer {
   status: number;
@@ -218,58 +215,6 @@ describe('two apps on one database connection (in process)', () => {
   raceTests(() => setup);
 });
 
-interface ServerProcess {
-  child: ChildProcess;
-  output: string[];
-}
-
-/** Starts the real server entry on `databaseUrl` and resolves with its base URL once it listens. */
-function startServerProcess(databaseUrl: string, started: ServerProcess[]): Promise<string> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SERVER_ENTRY], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      THUPHI_DEMO_API_KEY: TEST_API_KEY,
-      THUPHI_DEMO_CALLBACK_SECRET: TEST_CALLBACK_SECRET,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const proc: ServerProcess = { child, output: [] };
-  started.push(proc);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in 30 s:\n${proc.output.join('')}`)),
-      30_000,
-    );
-    const collect = (chunk: Buffer) => {
-      proc.output.push(chunk.toString());
-      const port = /listening on http:\/\/localhost:(\d+)/.exec(proc.output.join(''))?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${port}`);
-      }
-    };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}) before listening:\n${proc.output.join('')}`));
-    });
-  });
-}
-
-async function stopServerProcess({ child }: ServerProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(hard);
-}
-
 describe.runIf(testEngine === 'postgres')('two server processes on one PostgreSQL database', () => {
   const started: ServerProcess[] = [];
   let database: TestDatabase;
@@ -277,8 +222,8 @@ describe.runIf(testEngine === 'postgres')('two server processes on one PostgreSQ
   beforeAll(async () => {
     database = await createTestDatabase();
     // One after the other: the first start seeds the demo agency, the second finds it.
-    const a = await startServerProcess(database.url!, started);
-    const b = await startServerProcess(database.url!, started);
+    const a = (await startServerProcess({ databaseUrl: database.url! }, started)).base;
+    const b = (await startServerProcess({ databaseUrl: database.url! }, started)).base;
     setup = {
       instances: [httpInstance('process A', a), httpInstance('process B', b)],
       database,

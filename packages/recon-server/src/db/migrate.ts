@@ -7,6 +7,7 @@ import * as outbox from './migrations/20261123000400_outbox.js';
 import * as cash from './migrations/20261123000500_cash.js';
 import * as reconciliations from './migrations/20261123000600_reconciliations.js';
 import * as statements from './migrations/20261123000700_statements.js';
+import * as keyLifecycle from './migrations/20261123000800_key_lifecycle.js';
 
 interface Migration {
   name: string;
@@ -24,6 +25,7 @@ const migrations: readonly Migration[] = [
   cash,
   reconciliations,
   statements,
+  keyLifecycle,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -20,11 +20,27 @@ export interface CollectionAccount {
   accountName: string;
 }
 
-/** Finds the live key matching a presented API key, or `undefined`. */
-export async function findPrincipalByApiKey(db: Knex, key: string): Promise<AgencyPrincipal | undefined> {
+/**
+ * Finds the live key matching a presented API key, or `undefined`: a key past any of its expiries
+ * (rotation overlap over, or revoked) no longer counts.
+ *
+ * @example
+ * const principal = await findPrincipalByApiKey(db, 'tp_…', clock.now());
+ */
+export async function findPrincipalByApiKey(
+  db: Knex,
+  key: string,
+  now: Date,
+): Promise<AgencyPrincipal | undefined> {
   const row = await db('api_keys')
     .where({ key_hash: hashApiKey(key) })
     .whereNull('revoked_at')
+    .whereNotExists(
+      db('key_expiries')
+        .whereRaw('key_expiries.key_id = api_keys.id')
+        .where('expires_at', '<=', now)
+        .select(db.raw('1')),
+    )
     .first('id', 'agency_id', 'role');
   return row ? { agencyId: row.agency_id, keyId: row.id, role: row.role } : undefined;
 }
@@ -81,7 +97,16 @@ export async function currentProviderSettings(
     .where({ agency_id: agencyId, provider })
     .orderBy('id', 'desc')
     .first('provider', 'secret', 'account_numbers', 'created_at');
-  if (!row) return undefined;
+  return row ? toProviderSettings(row) : undefined;
+}
+
+/** A provider_settings row (`provider, secret, account_numbers, created_at`) as {@link ProviderSettings}. */
+export function toProviderSettings(row: {
+  provider: string;
+  secret: string;
+  account_numbers: string | string[];
+  created_at: string | Date;
+}): ProviderSettings {
   return {
     provider: row.provider,
     secret: row.secret,

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
 import { AppError } from '../http/errors.js';
-import { audit } from './audit.js';
 import { type MatchResult, matchCredit } from './matching.js';
 
 /** One incoming transfer, normalised from whichever provider or statement reported it. */
@@ -40,10 +39,50 @@ async function findKnownCredit(trx: Knex.Transaction, agencyId: string, credit: 
     .first('id', 'amount', 'account_number');
 }
 
+export interface IngestOptions {
+  /**
+   * Also settles the raw callback the credit came in (`rawCallbackId`), in the same transaction:
+   * `accepted` when the credit is new, `ifDuplicate` when it was already known. For the last credit
+   * of a callback, so the outcome commits with the credit instead of in a transaction of its own.
+   */
+  settleRawCallback?: { ifDuplicate: 'accepted' | 'duplicate' };
+}
+
+/**
+ * One round trip to start an ingest: the credit unless already known (no conflict target: either
+ * unique key, provider id or bank reference, means "already known"), its audit entry, and the raw
+ * callback's outcome when asked to.
+ */
+const RECORD_CREDIT_SQL = `
+  WITH credit AS (
+    INSERT INTO bank_credits (id, agency_id, provider, provider_txn_id, account_number, amount, memo,
+      booked_at, bank_reference, raw_callback_id, created_at)
+    VALUES (:id, :agencyId, :provider, :providerTxnId, :accountNumber, :amount, :memo, :bookedAt,
+      :bankReference, :rawCallbackId, :now)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+  ),
+  audited AS (
+    INSERT INTO audit_events (agency_id, actor, action, subject_type, subject_id, data, created_at)
+    SELECT :agencyId, :actor, 'credit.recorded', 'credit', id::text, CAST(:auditData AS jsonb), :now
+    FROM credit
+  ),
+  settled AS (
+    UPDATE raw_callbacks
+    SET outcome = CASE WHEN EXISTS (SELECT 1 FROM credit) THEN 'accepted' ELSE :ifDuplicate END
+    WHERE id = :rawCallbackId AND :settle
+  )
+  SELECT id FROM credit`;
+
 /**
  * Records a credit and runs the matching ladder, in one transaction. The same money delivered again
  * (the same provider id, or the same bank reference from another source, even concurrently) yields
  * the existing credit; with a different amount or account it is a conflict, never an overwrite.
+ *
+ * @example
+ * const outcome = await ingestCredit(db, 'demo', credit, rawId, clock.now(), {
+ *   settleRawCallback: { ifDuplicate: 'duplicate' },
+ * });
  */
 export async function ingestCredit(
   db: Knex,
@@ -51,27 +90,31 @@ export async function ingestCredit(
   credit: BankCredit,
   rawCallbackId: string | null,
   now: Date,
+  options: IngestOptions = {},
 ): Promise<IngestOutcome> {
   return db.transaction(async (trx) => {
-    // No conflict target: either unique key (provider id, or bank reference) means "already known".
-    const inserted: { id: string }[] = await trx('bank_credits')
-      .insert({
-        id: randomUUID(),
-        agency_id: agencyId,
-        provider: credit.provider,
-        provider_txn_id: credit.providerTxnId,
-        account_number: credit.accountNumber,
+    const result = await trx.raw(RECORD_CREDIT_SQL, {
+      id: randomUUID(),
+      agencyId,
+      provider: credit.provider,
+      providerTxnId: credit.providerTxnId,
+      accountNumber: credit.accountNumber,
+      amount: credit.amount,
+      memo: credit.memo,
+      bookedAt: credit.bookedAt,
+      bankReference: credit.bankReference ?? null,
+      rawCallbackId,
+      now,
+      actor: `system:${credit.provider}`,
+      auditData: JSON.stringify({
+        providerTxnId: credit.providerTxnId,
         amount: credit.amount,
-        memo: credit.memo,
-        booked_at: credit.bookedAt,
-        bank_reference: credit.bankReference ?? null,
-        raw_callback_id: rawCallbackId,
-        created_at: now,
-      })
-      .onConflict()
-      .ignore()
-      .returning('id');
-    const creditId = inserted[0]?.id;
+        accountNumber: credit.accountNumber,
+      }),
+      ifDuplicate: options.settleRawCallback?.ifDuplicate ?? 'duplicate',
+      settle: options.settleRawCallback !== undefined && rawCallbackId !== null,
+    });
+    const creditId = (result.rows as { id: string }[])[0]?.id;
     if (!creditId) {
       const existing = await findKnownCredit(trx, agencyId, credit);
       if (!existing) throw new Error('credit insert was ignored but no existing credit was found');
@@ -82,19 +125,6 @@ export async function ingestCredit(
       }
       return { status: 'duplicate', creditId: existing.id };
     }
-    await audit(trx, {
-      agencyId,
-      actor: `system:${credit.provider}`,
-      action: 'credit.recorded',
-      subjectType: 'credit',
-      subjectId: creditId,
-      data: {
-        providerTxnId: credit.providerTxnId,
-        amount: credit.amount,
-        accountNumber: credit.accountNumber,
-      },
-      at: now,
-    });
     const match = await matchCredit(trx, agencyId, { id: creditId, ...credit }, now);
     return { status: 'recorded', creditId, match };
   });

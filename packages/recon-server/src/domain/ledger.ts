@@ -22,12 +22,18 @@ export function activeAllocations(db: Db) {
  * const due = receipt.amount - (await paidAmountOf(trx, receipt.id));
  */
 export async function paidAmountOf(db: Db, receiptId: string): Promise<number> {
-  const row = await activeAllocations(db)
-    .where('al.receipt_id', receiptId)
-    .sum({ total: 'al.amount' })
-    .first();
-  const cash = await db('cash_payments').where({ receipt_id: receiptId }).sum({ total: 'amount' }).first();
-  return (row?.total == null ? 0 : toVnd(row.total)) + (cash?.total == null ? 0 : toVnd(cash.total));
+  // One round trip for both parts: this runs inside every paying transaction, under the receipt lock.
+  const result = await db.raw(
+    `select coalesce(sum(amount), 0) as total from (
+       select al.amount from allocations al
+       where al.receipt_id = :receiptId
+         and not exists (select 1 from allocation_reversals rv where rv.allocation_id = al.id)
+       union all
+       select cp.amount from cash_payments cp where cp.receipt_id = :receiptId
+     ) paid_parts`,
+    { receiptId },
+  );
+  return toVnd((result.rows as { total: string | number }[])[0]!.total);
 }
 
 /**

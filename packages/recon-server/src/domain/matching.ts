@@ -8,13 +8,13 @@ import { randomUUID } from 'node:crypto';
 import { findReferences } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
-import { enqueueEvent } from '../events/outbox.js';
-import { audit } from './audit.js';
+import { notifyAfterCommit } from '../events/bus.js';
+import { type EventType, OUTBOX_INSERT_SQL, outboxRow } from '../events/outbox.js';
 import type { BankCredit } from './credits.js';
 import { findDepositBatchCodes } from './deposit-rules.js';
 import { matchDepositCredit } from './deposits.js';
 import { paidAmountOf } from './ledger.js';
-import { assignReceiptNumber, formatReceiptNumber } from './receipt-numbers.js';
+import { numberingSteps } from './receipt-numbers.js';
 
 export type UnmatchedReason =
   | 'no_reference_in_memo'
@@ -61,100 +61,161 @@ export interface AllocationInput {
   agencyId: string;
   creditId: string;
   creditAmount: number;
-  receiptId: string;
+  /** The receipt as {@link lockPayableReceipt} returned it: the caller holds its row lock. */
+  receipt: LockedReceipt;
+  /** What the receipt has taken so far, read under that lock ({@link paidAmountOf}). */
+  paid: number;
   method: 'auto:reference' | 'manual';
   actor: string;
   reason?: string;
+  /** The ladder's own allocation also records its credit_match_outcomes row, in the same statement. */
+  recordMatchOutcome?: boolean;
   at: Date;
 }
 
 /**
+ * One statement for everything an allocation writes: the allocation, the ladder's outcome row, the
+ * receipt number when it becomes fully paid (the one it was first given if it had one), the outbox
+ * event(s) and the audit entry, whose data get the number added in SQL. Numbering takes the
+ * agency's series lock, held until COMMIT, so nothing else runs between it and the commit.
+ */
+const ALLOCATION_WRITES_SQL = `
+  WITH existing AS (
+    SELECT series, number FROM receipt_numbers WHERE receipt_id = :receiptId
+  ),
+  allocated AS (
+    INSERT INTO allocations (id, agency_id, credit_id, receipt_id, amount, method, generation,
+      actor_key_id, reason, created_at)
+    VALUES (:allocationId, :agencyId, :creditId, :receiptId, :amount, :method, :generation, :actor,
+      :reason, :at)
+  ),
+  outcome AS (
+    INSERT INTO credit_match_outcomes (agency_id, credit_id, outcome, receipt_id, created_at)
+    SELECT :agencyId, :creditId, :outcome, :receiptId, :at WHERE :recordOutcome
+  ),
+  ${numberingSteps(':fullyPaid AND NOT EXISTS (SELECT 1 FROM existing)')},
+  assigned AS (
+    SELECT series, number FROM existing WHERE :fullyPaid
+    UNION ALL
+    SELECT series, number FROM numbered
+  ),
+  printed AS (
+    -- formatReceiptNumber in SQL: the series, a space, the number padded to at least 7 digits.
+    SELECT a.series, a.number,
+      a.series || ' ' || repeat('0', greatest(0, 7 - length(a.number::text))) || a.number::text AS text
+    FROM (SELECT 1) one LEFT JOIN assigned a ON true
+  ),
+  events AS (
+    INSERT INTO outbox_events (id, agency_id, type, subject_id, payload, created_at)
+    SELECT e.id, :agencyId, e.type, :receiptId,
+      e.payload || jsonb_build_object('receiptNumber', p.text), :at
+    FROM printed p, jsonb_to_recordset(CAST(:events AS jsonb)) AS e(id uuid, type text, payload jsonb)
+  ),
+  audited AS (
+    INSERT INTO audit_events (agency_id, actor, action, subject_type, subject_id, reason, data, created_at)
+    SELECT :agencyId, :actor, :action, 'allocation', :allocationId, :reason,
+      CAST(:auditData AS jsonb) || jsonb_build_object('receiptNumber',
+        CASE WHEN p.series IS NULL THEN NULL
+        ELSE jsonb_build_object('series', p.series, 'number', p.number) END),
+      :at
+    FROM printed p
+  )
+  SELECT series, number FROM printed`;
+
+/**
  * Allocates as much of the credit as the receipt still owes, and numbers the receipt when it
  * becomes fully paid. The caller holds the receipt row lock and has checked the credit is free.
+ *
+ * @example
+ * const receipt = (await lockPayableReceipt(trx, agencyId, { id: receiptId }))!;
+ * const paid = await paidAmountOf(trx, receipt.id);
+ * const match = await allocate(trx, { agencyId, creditId, creditAmount, receipt, paid, method: 'manual', actor, reason, at }, 0);
  */
 export async function allocate(
   trx: Knex.Transaction,
   input: AllocationInput,
   generation: number,
 ): Promise<ReceiptMatch> {
-  const receipt = await trx('receipts')
-    .where({ id: input.receiptId })
-    .first('amount', 'dossier_code', 'reference');
-  const due = toVnd(receipt.amount) - (await paidAmountOf(trx, input.receiptId));
+  const { receipt } = input;
+  const due = receipt.amount - input.paid;
   const amount = Math.min(input.creditAmount, due);
-  const allocationId = randomUUID();
-  await trx('allocations').insert({
-    id: allocationId,
-    agency_id: input.agencyId,
-    credit_id: input.creditId,
-    receipt_id: input.receiptId,
-    amount,
-    method: input.method,
-    generation,
-    actor_key_id: input.actor,
-    reason: input.reason ?? null,
-    created_at: input.at,
-  });
   const fullyPaid = amount === due;
-  let receiptNumber: { series: string; number: number } | null = null;
-  if (fullyPaid) {
-    // A receipt paid again after an unmatch keeps the number it was first given: numbers are never reused.
-    const existing = await trx('receipt_numbers')
-      .where({ receipt_id: input.receiptId })
-      .first('series', 'number');
-    receiptNumber = existing
-      ? { series: existing.series, number: toVnd(existing.number) }
-      : await assignReceiptNumber(trx, input.agencyId, input.receiptId, input.at);
-  }
-  const result = {
-    matched: true as const,
-    kind: 'receipt' as const,
-    receiptId: input.receiptId,
-    allocated: amount,
-    unallocated: input.creditAmount - amount,
-    receiptStatus: fullyPaid ? ('paid' as const) : ('partially_paid' as const),
-    receiptNumber,
-  };
+  const unallocated = input.creditAmount - amount;
+  const allocationId = randomUUID();
   const eventData = {
-    receiptId: input.receiptId,
-    dossierCode: receipt.dossier_code,
+    receiptId: receipt.id,
+    dossierCode: receipt.dossierCode,
     reference: receipt.reference,
-    amount: toVnd(receipt.amount),
-    paidAmount: toVnd(receipt.amount) - due + amount,
+    amount: receipt.amount,
+    paidAmount: receipt.amount - due + amount,
     outstanding: due - amount,
-    receiptNumber: receiptNumber ? formatReceiptNumber(receiptNumber) : null,
     creditId: input.creditId,
     allocationId,
     allocated: amount,
     method: input.method,
   };
-  await enqueueEvent(trx, {
-    agencyId: input.agencyId,
-    type: fullyPaid ? 'receipt.paid' : 'receipt.partially_paid',
-    subjectId: input.receiptId,
-    data: eventData,
-    at: input.at,
-  });
-  if (result.unallocated > 0) {
-    await enqueueEvent(trx, {
-      agencyId: input.agencyId,
+  const events: { id: string; type: EventType; payload: Record<string, unknown> }[] = [
+    { id: randomUUID(), type: fullyPaid ? 'receipt.paid' : 'receipt.partially_paid', payload: eventData },
+  ];
+  if (unallocated > 0) {
+    events.push({
+      id: randomUUID(),
       type: 'receipt.overpaid',
-      subjectId: input.receiptId,
-      data: { ...eventData, overpayment: result.unallocated },
-      at: input.at,
+      payload: { ...eventData, overpayment: unallocated },
     });
   }
-  await audit(trx, {
+  const receiptStatus: ReceiptPaymentStatus = fullyPaid ? 'paid' : 'partially_paid';
+  const result = await trx.raw(ALLOCATION_WRITES_SQL, {
+    allocationId,
     agencyId: input.agencyId,
+    creditId: input.creditId,
+    receiptId: receipt.id,
+    amount,
+    method: input.method,
+    generation,
     actor: input.actor,
-    action: input.method === 'manual' ? 'allocation.manual' : 'allocation.auto',
-    subjectType: 'allocation',
-    subjectId: allocationId,
-    reason: input.reason,
-    data: { creditId: input.creditId, ...result },
+    reason: input.reason ?? null,
     at: input.at,
+    outcome: unallocated > 0 ? 'overpaid' : receiptStatus,
+    recordOutcome: input.recordMatchOutcome === true,
+    fullyPaid,
+    events: JSON.stringify(events),
+    action: input.method === 'manual' ? 'allocation.manual' : 'allocation.auto',
+    auditData: JSON.stringify({
+      creditId: input.creditId,
+      matched: true,
+      kind: 'receipt',
+      receiptId: receipt.id,
+      allocated: amount,
+      unallocated,
+      receiptStatus,
+    }),
   });
-  return result;
+  const row = (result.rows as { series: string | null; number: string | number | null }[])[0];
+  if (fullyPaid && !row?.series) {
+    throw new Error(`agency ${input.agencyId} does not exist: no receipt series to number from`);
+  }
+  for (const _ of events) notifyAfterCommit(trx, receipt.id);
+  return {
+    matched: true,
+    kind: 'receipt',
+    receiptId: receipt.id,
+    allocated: amount,
+    unallocated,
+    receiptStatus,
+    receiptNumber: row?.series ? { series: row.series, number: toVnd(row.number) } : null,
+  };
+}
+
+/** A receipt locked for payment, with what matching and allocating need to know about it. */
+export interface LockedReceipt {
+  id: string;
+  amount: number;
+  dossierCode: string;
+  reference: string;
+  payable: boolean;
+  voided: boolean;
+  accountNumber: string | null;
 }
 
 /** Locks and returns a receipt of the agency with what matching needs to know about it. */
@@ -162,7 +223,7 @@ export async function lockPayableReceipt(
   trx: Knex.Transaction,
   agencyId: string,
   where: { id?: string; references?: string[] },
-) {
+): Promise<LockedReceipt | undefined> {
   const query = trx('receipts as r')
     .leftJoin('collection_accounts as c', 'c.id', 'r.collection_account_id')
     .leftJoin('receipt_voids as v', 'v.receipt_id', 'r.id')
@@ -175,6 +236,8 @@ export async function lockPayableReceipt(
     'r.id',
     'r.amount',
     'r.opened_as',
+    'r.dossier_code',
+    'r.reference',
     'c.account_number',
     'v.receipt_id as voided',
   );
@@ -182,6 +245,8 @@ export async function lockPayableReceipt(
   return {
     id: row.id as string,
     amount: toVnd(row.amount),
+    dossierCode: row.dossier_code as string,
+    reference: row.reference as string,
     payable: row.opened_as === 'open',
     voided: row.voided != null,
     accountNumber: row.account_number as string | null,
@@ -199,37 +264,47 @@ export async function matchCredit(
   now: Date,
 ): Promise<MatchResult> {
   const result = await ladder(trx, agencyId, credit, now);
-  if (!result.matched) {
-    await enqueueEvent(trx, {
-      agencyId,
-      type: 'credit.unmatched',
-      subjectId: credit.id,
-      data: {
-        creditId: credit.id,
-        reason: result.reason,
-        receiptId: result.receiptId ?? null,
-        ...(result.depositBatchId ? { depositBatchId: result.depositBatchId } : {}),
-        amount: credit.amount,
-        accountNumber: credit.accountNumber,
-        memo: credit.memo,
-        bookedAt: credit.bookedAt.toISOString(),
-      },
-      at: now,
-    });
-  }
-  await trx('credit_match_outcomes').insert({
+  // The ladder's receipt allocation wrote its outcome row along with the allocation.
+  if (result.matched && result.kind === 'receipt') return result;
+  const outcome = {
     agency_id: agencyId,
     credit_id: credit.id,
-    outcome: !result.matched
-      ? result.reason
-      : result.kind === 'deposit'
-        ? 'deposit_exact'
-        : result.unallocated > 0
-          ? 'overpaid'
-          : result.receiptStatus,
-    receipt_id: (result.matched && result.kind === 'deposit' ? null : result.receiptId) ?? null,
+    outcome: result.matched ? 'deposit_exact' : result.reason,
+    receipt_id: (!result.matched && result.receiptId) || null,
     created_at: now,
-  });
+  };
+  if (result.matched) {
+    await trx('credit_match_outcomes').insert(outcome);
+    return result;
+  }
+  // The outcome row and the unmatched event in one round trip.
+  await trx.raw(
+    `WITH outcome AS (
+       INSERT INTO credit_match_outcomes (agency_id, credit_id, outcome, receipt_id, created_at)
+       VALUES (:agency_id, :credit_id, :outcome, :receipt_id, :created_at)
+     )
+     ${OUTBOX_INSERT_SQL}`,
+    {
+      ...outcome,
+      ...outboxRow({
+        agencyId,
+        type: 'credit.unmatched',
+        subjectId: credit.id,
+        data: {
+          creditId: credit.id,
+          reason: result.reason,
+          receiptId: result.receiptId ?? null,
+          ...(result.depositBatchId ? { depositBatchId: result.depositBatchId } : {}),
+          amount: credit.amount,
+          accountNumber: credit.accountNumber,
+          memo: credit.memo,
+          bookedAt: credit.bookedAt.toISOString(),
+        },
+        at: now,
+      }),
+    },
+  );
+  notifyAfterCommit(trx, credit.id);
   return result;
 }
 
@@ -258,7 +333,8 @@ async function ladder(
   if (receipt.accountNumber !== credit.accountNumber) {
     return { matched: false, reason: 'wrong_account', receiptId: receipt.id };
   }
-  if ((await paidAmountOf(trx, receipt.id)) >= receipt.amount) {
+  const paid = await paidAmountOf(trx, receipt.id);
+  if (paid >= receipt.amount) {
     return { matched: false, reason: 'already_paid', receiptId: receipt.id };
   }
   return allocate(
@@ -267,9 +343,11 @@ async function ladder(
       agencyId,
       creditId: credit.id,
       creditAmount: credit.amount,
-      receiptId: receipt.id,
+      receipt,
+      paid,
       method: 'auto:reference',
       actor: 'system:matching',
+      recordMatchOutcome: true,
       at: now,
     },
     // The credit was recorded in this very transaction: nothing of it was allocated or reversed yet.

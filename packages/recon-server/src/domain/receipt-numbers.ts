@@ -8,6 +8,30 @@ export interface ReceiptNumber {
 }
 
 /**
+ * The two CTE steps that number a receipt, for statements that do more in the same round trip:
+ * `taken` moves the agency's counter on (creating the series at 1 on first use) and `numbered`
+ * records the number, returning `series, number`. The upsert increments the series row in place,
+ * which locks it (ON CONFLICT DO UPDATE) until COMMIT. Nothing is taken when `condition` (SQL) is
+ * false. Named bindings: `:agencyId`, `:receiptId`, `:at`.
+ *
+ * @example
+ * await trx.raw(`WITH ${numberingSteps('true')} SELECT series, number FROM numbered`, { agencyId, receiptId, at });
+ */
+export function numberingSteps(condition: string): string {
+  return `taken AS (
+       INSERT INTO receipt_series (agency_id, series, next_number)
+       SELECT id, receipt_series, 2 FROM agencies WHERE id = :agencyId AND (${condition})
+       ON CONFLICT (agency_id, series) DO UPDATE SET next_number = receipt_series.next_number + 1
+       RETURNING series, next_number - 1 AS number
+     ),
+     numbered AS (
+       INSERT INTO receipt_numbers (receipt_id, agency_id, series, number, assigned_at)
+       SELECT :receiptId, :agencyId, series, number, :at FROM taken
+       RETURNING series, number
+     )`;
+}
+
+/**
  * Assigns the next number of the agency's series to a receipt. Must run inside the transaction
  * that records the payment: the series row stays locked until it commits, so concurrent payments
  * queue here and a rolled-back payment gives its number back (no gap, no duplicate). Every other
@@ -23,20 +47,11 @@ export async function assignReceiptNumber(
   receiptId: string,
   at: Date,
 ): Promise<ReceiptNumber> {
-  // The upsert creates the series at 1 on its first use; otherwise it increments the row in place,
-  // which locks it (ON CONFLICT DO UPDATE), and returns the number it held before.
-  const result = await trx.raw(
-    `WITH taken AS (
-       INSERT INTO receipt_series (agency_id, series, next_number)
-       SELECT id, receipt_series, 2 FROM agencies WHERE id = :agencyId
-       ON CONFLICT (agency_id, series) DO UPDATE SET next_number = receipt_series.next_number + 1
-       RETURNING series, next_number - 1 AS number
-     )
-     INSERT INTO receipt_numbers (receipt_id, agency_id, series, number, assigned_at)
-     SELECT :receiptId, :agencyId, series, number, :at FROM taken
-     RETURNING series, number`,
-    { agencyId, receiptId, at },
-  );
+  const result = await trx.raw(`WITH ${numberingSteps('true')} SELECT series, number FROM numbered`, {
+    agencyId,
+    receiptId,
+    at,
+  });
   const row = (result.rows as { series: string; number: string | number }[])[0];
   if (!row) throw new Error(`agency ${agencyId} does not exist: no receipt series to number from`);
   return { series: row.series, number: toVnd(row.number) };

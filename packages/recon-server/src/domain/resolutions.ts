@@ -47,7 +47,8 @@ export async function manualMatch(
     if (receipt.voided || !receipt.payable) {
       throw new AppError('conflict', { detail: 'the receipt is void or exempt and takes no money' });
     }
-    if ((await paidAmountOf(trx, receipt.id)) >= receipt.amount) {
+    const paid = await paidAmountOf(trx, receipt.id);
+    if (paid >= receipt.amount) {
       throw new AppError('conflict', { detail: 'the receipt is already paid' });
     }
     return allocate(
@@ -56,7 +57,8 @@ export async function manualMatch(
         agencyId: actor.agencyId,
         creditId: input.creditId,
         creditAmount: position.open,
-        receiptId: receipt.id,
+        receipt,
+        paid,
         method: 'manual',
         actor: actor.keyId,
         reason: input.reason,

@@ -24,20 +24,40 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
+type NewEvent = {
+  agencyId: string;
+  type: EventType;
+  subjectId: string;
+  data: Record<string, unknown>;
+  at: Date;
+};
+
+/**
+ * The outbox INSERT with named bindings from {@link outboxRow}: for a statement that writes other
+ * rows in the same round trip (put it last, after their CTEs). Call {@link notifyAfterCommit} after.
+ *
+ * @example
+ * await trx.raw(`WITH other AS (INSERT INTO … ) ${OUTBOX_INSERT_SQL}`, { ...otherBindings, ...outboxRow(event) });
+ */
+export const OUTBOX_INSERT_SQL = `INSERT INTO outbox_events (id, agency_id, type, subject_id, payload, created_at)
+  VALUES (:eventId, :eventAgencyId, :eventType, :eventSubjectId, CAST(:eventPayload AS jsonb), :eventAt)`;
+
+/** Named bindings for {@link OUTBOX_INSERT_SQL}, with a fresh event id. */
+export function outboxRow(event: NewEvent) {
+  return {
+    eventId: randomUUID(),
+    eventAgencyId: event.agencyId,
+    eventType: event.type,
+    eventSubjectId: event.subjectId,
+    eventPayload: JSON.stringify(event.data),
+    eventAt: event.at,
+  };
+}
+
 /** Records an event inside `trx`; it exists if and only if the transaction commits. */
-export async function enqueueEvent(
-  trx: Knex.Transaction,
-  event: { agencyId: string; type: EventType; subjectId: string; data: Record<string, unknown>; at: Date },
-): Promise<string> {
-  const id = randomUUID();
-  await trx('outbox_events').insert({
-    id,
-    agency_id: event.agencyId,
-    type: event.type,
-    subject_id: event.subjectId,
-    payload: JSON.stringify(event.data),
-    created_at: event.at,
-  });
+export async function enqueueEvent(trx: Knex.Transaction, event: NewEvent): Promise<string> {
+  const row = outboxRow(event);
+  await trx.raw(OUTBOX_INSERT_SQL, row);
   notifyAfterCommit(trx, event.subjectId);
-  return id;
+  return row.eventId;
 }

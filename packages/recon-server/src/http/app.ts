@@ -1,5 +1,6 @@
 /** @module The Express application, assembled from its parts; listening is the entry point's job. */
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultSchedules, type ScheduleSet } from '@thuphi/fee-core';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
@@ -9,11 +10,14 @@ import { type Clock, systemClock } from '../clock.js';
 import { DEV_ID_HASH_KEY, defaultConfig, type ServerConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { AppError } from './errors.js';
+import { authFailureLimiter } from './middleware/auth-rate-limit.js';
 import { problemHandler } from './middleware/problem-handler.js';
 import { allOperations } from './openapi/all-operations.js';
 import { buildOpenApiDocument } from './openapi/document.js';
 import { pagesRouter } from './pages/index.js';
+import { agenciesRouter } from './routes/agencies.js';
 import { agencyRouter } from './routes/agency.js';
+import { agencyKeysRouter } from './routes/agency-keys.js';
 import { callbacksRouter } from './routes/callbacks.js';
 import { cashRouter } from './routes/cash.js';
 import { custodyRouter } from './routes/custody.js';
@@ -55,19 +59,24 @@ export function createApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        // Accept a caller's request id only if it is short and plain; otherwise make our own.
-        const id =
-          typeof incoming === 'string' && /^[\w\-=.]{1,64}$/.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-    }),
-  );
+  const requestId = (req: IncomingMessage, res: ServerResponse) => {
+    const incoming = req.headers['x-request-id'];
+    // Accept a caller's request id only if it is short and plain; otherwise make our own.
+    const id = typeof incoming === 'string' && /^[\w\-=.]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    res.setHeader('X-Request-Id', id);
+    return id;
+  };
+  // pino-http writes its request lines at info, but it serialises every request into a child logger
+  // even when nothing will be written: above info, only the request id is kept (errors are logged
+  // by the problem handler).
+  if (logger.isLevelEnabled('info')) {
+    app.use(pinoHttp({ logger, genReqId: requestId }));
+  } else {
+    app.use((req, res, next) => {
+      req.id = requestId(req, res);
+      next();
+    });
+  }
 
   app.get('/healthz', async (_req, res) => {
     await db.raw('select 1');
@@ -101,6 +110,9 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
+  // Callbacks (above) answer bad signatures themselves; everything below counts failed API keys.
+  app.use('/v1', authFailureLimiter({ perMinute: config.authFailuresPerMinute }));
+
   // Statement files are uploaded raw (CSV, XLSX, MT940, XML), so they too come before the JSON parser.
   app.use('/v1/statements', statementsRouter({ db, clock }));
 
@@ -111,6 +123,8 @@ export function createApp(deps: AppDependencies): Express {
     }
     next();
   });
+  app.use('/v1/agencies', agenciesRouter({ db, clock, operatorKey: config.operatorKey }));
+  app.use('/v1/agency/keys', agencyKeysRouter({ db, clock }));
   app.use('/v1/agency', agencyRouter({ db, clock }));
   app.use('/v1', cashRouter({ db, clock, idHashKey: config.idHashKey }));
   app.use('/v1', depositsRouter({ db, clock }));

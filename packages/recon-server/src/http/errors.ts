@@ -112,6 +112,31 @@ export const problems = {
     vi: 'Tệp sao kê gửi lên phải là CSV, XLSX, MT940 (text/plain) hoặc camt.053 (XML).',
     en: 'A statement must be sent as CSV, XLSX, MT940 (text/plain) or camt.053 (XML).',
   },
+  operator_api_disabled: {
+    status: 403,
+    vi: 'Chưa cấu hình khoá quản trị nền tảng (THUPHI_ADMIN_KEY): không tạo được đơn vị thu qua API.',
+    en: 'No platform operator key is configured (THUPHI_ADMIN_KEY): agencies cannot be created over the API.',
+  },
+  too_many_auth_failures: {
+    status: 429,
+    vi: 'Quá nhiều lần xác thực sai. Vui lòng thử lại sau.',
+    en: 'Too many failed authentication attempts. Try again later.',
+  },
+  agency_exists: {
+    status: 409,
+    vi: 'Mã đơn vị thu này đã được dùng.',
+    en: 'An agency with this id already exists.',
+  },
+  collection_account_taken: {
+    status: 409,
+    vi: 'Tài khoản chuyên thu này đã thuộc một đơn vị khác.',
+    en: 'This collection account already belongs to an agency.',
+  },
+  api_key_expired: {
+    status: 409,
+    vi: 'Khoá API này đã hết hiệu lực hoặc đã bị thu hồi.',
+    en: 'This API key has already expired or been revoked.',
+  },
   internal: {
     status: 500,
     vi: 'Lỗi hệ thống. Không có thay đổi nào được ghi.',

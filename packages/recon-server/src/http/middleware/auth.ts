@@ -1,6 +1,7 @@
 /** @module Agency API key authentication (`Authorization: Bearer <key>`). */
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
+import { type Clock, systemClock } from '../../clock.js';
 import { type AgencyPrincipal, findPrincipalByApiKey, type Role } from '../../domain/agencies.js';
 import { AppError } from '../errors.js';
 
@@ -12,13 +13,16 @@ declare global {
   }
 }
 
-/** Resolves the bearer key to its agency; every later handler reads `req.principal`. */
-export function requireApiKey({ db }: { db: Knex }) {
+/**
+ * Resolves the bearer key to its agency; every later handler reads `req.principal`. Whether a
+ * rotated key is still inside its overlap window is decided by `clock` (the system clock if none).
+ */
+export function requireApiKey({ db, clock = systemClock }: { db: Knex; clock?: Clock }) {
   return async function requireApiKey(req: Request, _res: Response, next: NextFunction) {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
     if (!match) throw new AppError('unauthorized');
-    const principal = await findPrincipalByApiKey(db, match[1]!);
+    const principal = await findPrincipalByApiKey(db, match[1]!, clock.now());
     if (!principal) throw new AppError('unauthorized');
     req.principal = principal;
     next();

@@ -1,7 +1,9 @@
 /** @module Every operation of the API, in the order the document lists them. Add a router's list here. */
 
 import { pageOperations } from '../pages/index.js';
+import { agencyAdminOperations } from '../routes/agencies.js';
 import { agencyOperations } from '../routes/agency.js';
+import { agencyKeyOperations } from '../routes/agency-keys.js';
 import { callbackOperations } from '../routes/callbacks.js';
 import { cashOperations } from '../routes/cash.js';
 import { custodyOperations } from '../routes/custody.js';
@@ -44,5 +46,7 @@ export const allOperations: readonly (readonly Operation[])[] = [
   custodyOperations,
   reconciliationOperations,
   agencyOperations,
+  agencyKeyOperations,
+  agencyAdminOperations,
   pageOperations,
 ];

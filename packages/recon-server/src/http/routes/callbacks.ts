@@ -16,7 +16,7 @@ import { payosWebhookBody } from '../../callbacks/providers/payos.js';
 import { sepayWebhookBody } from '../../callbacks/providers/sepay.js';
 import type { ProviderName } from '../../callbacks/providers/types.js';
 import type { Clock } from '../../clock.js';
-import { agencyExists, currentProviderSettings } from '../../domain/agencies.js';
+import { toProviderSettings } from '../../domain/agencies.js';
 import { type IngestOutcome, ingestCredit } from '../../domain/credits.js';
 import { AppError } from '../errors.js';
 import { problem } from '../openapi/common.js';
@@ -137,6 +137,26 @@ export function callbacksRouter(deps: CallbacksDeps): Router {
   return router;
 }
 
+/**
+ * The raw callback stored if the agency exists, and the agency's current settings for the provider,
+ * in one round trip. Storing comes before anything is verified or parsed; `stored` is false only
+ * for an unknown agency (nothing is stored then).
+ */
+const STORE_RAW_SQL = `
+  WITH agency AS (SELECT id FROM agencies WHERE id = :agencyId),
+  stored AS (
+    INSERT INTO raw_callbacks (id, provider, agency_id, headers, body, received_at)
+    SELECT :id, :provider, id, CAST(:headers AS jsonb), :body, :receivedAt FROM agency
+    RETURNING id
+  )
+  SELECT EXISTS (SELECT 1 FROM stored) AS stored, s.provider, s.secret, s.account_numbers, s.created_at
+  FROM (SELECT 1) one
+  LEFT JOIN LATERAL (
+    SELECT provider, secret, account_numbers, created_at FROM provider_settings
+    WHERE agency_id = :agencyId AND provider = :provider
+    ORDER BY id DESC LIMIT 1
+  ) s ON true`;
+
 async function receive(
   deps: CallbacksDeps,
   provider: ProviderName,
@@ -144,26 +164,28 @@ async function receive(
   req: Request,
   res: Response,
 ) {
-  if (!(await agencyExists(deps.db, agencyId))) throw new AppError('unknown_agency');
   const adapter = providers[provider];
   const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
   const headers = lowerCaseHeaders(req);
   const receivedAt = deps.clock.now();
   const rawId = randomUUID();
-  await deps.db('raw_callbacks').insert({
-    id: rawId,
-    provider,
-    agency_id: agencyId,
-    headers: JSON.stringify(
-      Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
-    ),
-    body: rawBody.toString('utf8'),
-    received_at: receivedAt,
-  });
+  const stored = (
+    await deps.db.raw(STORE_RAW_SQL, {
+      agencyId,
+      id: rawId,
+      provider,
+      headers: JSON.stringify(
+        Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
+      ),
+      body: rawBody.toString('utf8'),
+      receivedAt,
+    })
+  ).rows[0] as { stored: boolean; secret: string | null } & Parameters<typeof toProviderSettings>[0];
+  if (!stored.stored) throw new AppError('unknown_agency');
   const settle = (outcome: string) => deps.db('raw_callbacks').where({ id: rawId }).update({ outcome });
 
   try {
-    const settings = await currentProviderSettings(deps.db, agencyId, provider);
+    const settings = stored.secret === null ? undefined : toProviderSettings(stored);
     if (!settings) {
       throw new AppError('invalid_signature', {
         detail: `no ${provider} secret is configured for this agency`,
@@ -200,18 +222,31 @@ async function receive(
     }
 
     const ignored = [...parsed.ignored];
-    const results: (IngestOutcome & { providerTxnId: string })[] = [];
-    for (const credit of parsed.credits) {
-      // A provider watching several accounts reports all of them; only the configured ones are ours.
-      if (settings.accountNumbers.length > 0 && !settings.accountNumbers.includes(credit.accountNumber)) {
+    // A provider watching several accounts reports all of them; only the configured ones are ours.
+    const ours = parsed.credits.filter((credit) => {
+      const configured =
+        settings.accountNumbers.length === 0 || settings.accountNumbers.includes(credit.accountNumber);
+      if (!configured)
         ignored.push({ providerTxnId: credit.providerTxnId, reason: 'account_not_configured' });
-        continue;
-      }
-      const outcome = await ingestCredit(deps.db, agencyId, credit, rawId, receivedAt);
+      return configured;
+    });
+    const results: (IngestOutcome & { providerTxnId: string })[] = [];
+    for (const [i, credit] of ours.entries()) {
+      // The last credit's transaction also settles the raw callback: its outcome commits with it.
+      const last = i === ours.length - 1;
+      const allDuplicate = results.every((r) => r.status === 'duplicate');
+      const outcome = await ingestCredit(
+        deps.db,
+        agencyId,
+        credit,
+        rawId,
+        receivedAt,
+        last ? { settleRawCallback: { ifDuplicate: allDuplicate ? 'duplicate' : 'accepted' } } : {},
+      );
       results.push({ providerTxnId: credit.providerTxnId, ...outcome });
     }
     const duplicate = results.length > 0 && results.every((r) => r.status === 'duplicate');
-    await settle(results.length === 0 ? 'ignored' : duplicate ? 'duplicate' : 'accepted');
+    if (results.length === 0) await settle('ignored');
 
     // Only now, with every credit committed, does the provider hear "received".
     const ack = adapter.acknowledge();
