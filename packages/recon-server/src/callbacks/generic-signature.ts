@@ -2,7 +2,8 @@
  * @module The generic signed callback format: `X-Thuphi-Signature: t=<unix seconds>,v1=<hex>` where
  * v1 = HMAC-SHA256(secret, `${t}.${raw body}`). Pure: the clock and secret are passed in.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacHex, parseTimestampedHeader } from './providers/signing.js';
 
 export const GENERIC_SIGNATURE_HEADER = 'x-thuphi-signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -31,13 +32,6 @@ export interface VerifyOptions {
   toleranceSeconds?: number;
 }
 
-function hmacHex(secret: string, timestamp: string, rawBody: Buffer | string): string {
-  return createHmac('sha256', secret)
-    .update(`${timestamp}.`, 'utf8')
-    .update(typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody)
-    .digest('hex');
-}
-
 /**
  * Checks a generic callback's signature over the raw bytes; throws a CallbackVerificationError
  * that says which check failed.
@@ -49,20 +43,13 @@ export function verifyGenericSignature(options: VerifyOptions): { timestamp: num
   const { header, secret, rawBody, now } = options;
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   if (!header) throw new CallbackVerificationError('missing_header', 'X-Thuphi-Signature header is missing');
-  let timestamp: string | undefined;
-  const candidates: string[] = [];
-  for (const part of header.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 't') timestamp = value;
-    // Several v1 values may be sent while a secret is being rotated.
-    else if (key === 'v1') candidates.push(value);
-  }
-  if (!timestamp || !/^\d{1,12}$/.test(timestamp) || candidates.length === 0) {
+  // Several v1 values may be sent while a secret is being rotated.
+  const parsed = parseTimestampedHeader(header);
+  // Unix seconds: at most 12 digits (a millisecond timestamp is a sender's mistake, not a signature).
+  if (!parsed || parsed.timestamp.length > 12) {
     throw new CallbackVerificationError('malformed_header', 'expected "t=<unix seconds>,v1=<hex signature>"');
   }
+  const { timestamp, signatures: candidates } = parsed;
   const t = Number(timestamp);
   if (Math.abs(now.getTime() / 1000 - t) > tolerance) {
     throw new CallbackVerificationError(
@@ -70,7 +57,7 @@ export function verifyGenericSignature(options: VerifyOptions): { timestamp: num
       `timestamp ${t} is more than ${tolerance}s away from the server clock (a replay, or a wrong clock)`,
     );
   }
-  const expected = Buffer.from(hmacHex(secret, timestamp, rawBody), 'hex');
+  const expected = Buffer.from(hmacHex('sha256', secret, `${timestamp}.`, rawBody), 'hex');
   const matched = candidates.some((c) => {
     if (!/^[0-9a-f]{64}$/i.test(c)) return false;
     return timingSafeEqual(Buffer.from(c, 'hex'), expected);
@@ -92,5 +79,5 @@ export function verifyGenericSignature(options: VerifyOptions): { timestamp: num
  */
 export function signGenericCallback(options: { body: string; secret: string; timestamp?: number }): string {
   const t = String(Math.floor(options.timestamp ?? Date.now() / 1000));
-  return `t=${t},v1=${hmacHex(options.secret, t, options.body)}`;
+  return `t=${t},v1=${hmacHex('sha256', options.secret, `${t}.`, options.body)}`;
 }

@@ -3,28 +3,10 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
-import type { Role } from '../../src/domain/agencies.js';
-import { hashApiKey } from '../../src/domain/keys.js';
 import { TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';
+import type { Key } from '../support/keys.js';
 
-export interface Key {
-  id: string;
-  auth: { Authorization: string };
-}
-
-/** A new API key of `role` for the demo agency. */
-export async function addKey(t: TestApp, role: Role, name: string): Promise<Key> {
-  const id = randomUUID();
-  const key = `tp_cash_test_${name}_${id.slice(0, 8)}`;
-  await t.database.db('api_keys').insert({
-    id,
-    agency_id: 'demo',
-    key_hash: hashApiKey(key),
-    role,
-    created_at: t.clock.now(),
-  });
-  return { id, auth: { Authorization: `Bearer ${key}` } };
-}
+export { addKey, type Key } from '../support/keys.js';
 
 /** A receipt for certifying a copy of `pages` pages (2.000 đ/page, 1.000 đ from page 3: TT 226/2016). */
 export async function openReceipt(t: TestApp, pages: number, payer = 'Nguyễn Văn An') {

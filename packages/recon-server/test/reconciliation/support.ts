@@ -3,30 +3,13 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { expect } from 'vitest';
 import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
-import type { Role } from '../../src/domain/agencies.js';
 import { ingestCredit } from '../../src/domain/credits.js';
-import { hashApiKey } from '../../src/domain/keys.js';
 import { TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';
+import type { Key } from '../support/keys.js';
 
 export const ACCOUNT = '1023456789';
 
-export interface Key {
-  id: string;
-  auth: { Authorization: string };
-}
-
-export async function addKey(t: TestApp, role: Role, name: string): Promise<Key> {
-  const id = randomUUID();
-  const key = `tp_recon_test_${name}_${id.slice(0, 8)}`;
-  await t.database.db('api_keys').insert({
-    id,
-    agency_id: 'demo',
-    key_hash: hashApiKey(key),
-    role,
-    created_at: t.clock.now(),
-  });
-  return { id, auth: { Authorization: `Bearer ${key}` } };
-}
+export { addKey, type Key } from '../support/keys.js';
 
 /** A copy certification of `pages` pages: 2.000 đ a page, 1.000 đ from the third (TT 226/2016). */
 export async function openReceipt(t: TestApp, pages: number, payer = 'Nguyễn Văn An') {
