@@ -27,6 +27,7 @@ import { receiptsRouter } from './routes/receipts.js';
 import { reconciliationsRouter } from './routes/reconciliations.js';
 import { resolutionsRouter } from './routes/resolutions.js';
 import { statementsRouter } from './routes/statements.js';
+import { findNul, formatPath, NUL_MESSAGE } from './validate.js';
 
 export interface AppDependencies {
   db: Knex;
@@ -78,6 +79,15 @@ export function createApp(deps: AppDependencies): Express {
     });
   }
 
+  // A NUL (%00) has no place in any URL here, and PostgreSQL text cannot hold one: refuse it before
+  // it reaches a query as an agency id, a file name or a key id.
+  app.use((req, _res, next) => {
+    if (/%00/.test(req.originalUrl)) {
+      throw new AppError('validation_failed', { errors: [{ path: 'url', message: NUL_MESSAGE }] });
+    }
+    next();
+  });
+
   app.get('/healthz', async (_req, res) => {
     await db.raw('select 1');
     res.json({ status: 'ok' });
@@ -121,6 +131,12 @@ export function createApp(deps: AppDependencies): Express {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json')) {
       throw new AppError('unsupported_media_type');
     }
+    next();
+  });
+  app.use((req, _res, next) => {
+    const nul = findNul(req.body);
+    if (nul)
+      throw new AppError('validation_failed', { errors: [{ path: formatPath(nul), message: NUL_MESSAGE }] });
     next();
   });
   app.use('/v1/agencies', agenciesRouter({ db, clock, operatorKey: config.operatorKey }));

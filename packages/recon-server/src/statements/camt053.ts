@@ -150,7 +150,14 @@ function entryLines(xml: string): number[] {
 export function parseCamt053(xml: string): ParsedStatement {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new StatementFormatError(`not well-formed XML: ${valid.err.msg}`, valid.err.line);
-  const doc = parser.parse(xml) as unknown;
+  let doc: unknown;
+  try {
+    doc = parser.parse(xml);
+  } catch (error) {
+    // Well-formed but refused by the parser: a DOCTYPE with external or too many entities (XXE,
+    // "billion laughs"). A bank statement declares no entities.
+    throw new StatementFormatError(`XML the statement reader refuses: ${(error as Error).message}`);
+  }
   const statements = list(at(doc, 'Document', 'BkToCstmrStmt', 'Stmt'));
   if (statements.length === 0)
     throw new StatementFormatError('no camt.053 statement (Document/BkToCstmrStmt/Stmt)');

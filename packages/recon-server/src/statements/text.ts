@@ -12,14 +12,26 @@ export function decodeText(bytes: Buffer): string {
   let encoding = 'utf-8';
   if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le';
   else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be';
+  let text: string;
   try {
     // TextDecoder drops the BOM itself.
-    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
     throw new StatementFormatError(
       'the file is not UTF-8 text (save it as "CSV UTF-8", or UTF-16 with a byte order mark)',
     );
   }
+  // No statement text holds NUL (UTF-16 without a byte order mark does, everywhere); the database
+  // could not store it either.
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    throw new StatementFormatError(
+      'the file contains NUL characters: not a text statement (UTF-16 needs a byte order mark)',
+      line,
+    );
+  }
+  return text;
 }
 
 /**

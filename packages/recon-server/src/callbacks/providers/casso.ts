@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import type { BankCredit } from '../../domain/credits.js';
 import { CallbackVerificationError } from '../generic-signature.js';
-import { decodeJsonBody, MAX_CREDIT_VND, parsePayload } from './payload.js';
+import { decodeJsonBody, MAX_CREDIT_VND, MAX_JSON_DEPTH, nestsDeeperThan, parsePayload } from './payload.js';
 import {
   headerValue,
   hexSignatureMatches,
@@ -102,6 +102,13 @@ function verifyV2(request: CallbackRequest, context: VerifyContext, header: stri
     throw new CallbackVerificationError(
       'no_matching_signature',
       'Casso body is not JSON, so no signature can match it',
+    );
+  }
+  // Casso's sample bodies nest 2 levels; re-serialising a 30 000-level body would overflow the stack.
+  if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+    throw new CallbackVerificationError(
+      'no_matching_signature',
+      `Casso body nests deeper than ${MAX_JSON_DEPTH} levels, so no signature can match it`,
     );
   }
   const expected = [canonicalJs(body), canonicalPhp(body)].map((text) =>

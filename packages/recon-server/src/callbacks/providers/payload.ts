@@ -3,6 +3,7 @@
  * CallbackPayloadError that names the offending field.
  */
 import type { z } from 'zod';
+import { findNul, NUL_MESSAGE } from '../../http/validate.js';
 
 /** Largest amount accepted in one credit: 10^13 đ, the 13 digits of the VietQR amount field. */
 export const MAX_CREDIT_VND = 10_000_000_000_000;
@@ -45,11 +46,16 @@ export function formatPayloadPath(path: readonly PropertyKey[]): string {
  */
 export function decodeJsonBody(rawBody: Buffer | string): unknown {
   const text = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new CallbackPayloadError('', 'the body is not valid JSON');
   }
+  // A NUL can only come from a \u0000 escape (a raw one is not JSON); PostgreSQL text cannot hold it.
+  const nul = text.includes('\\u0000') ? findNul(value) : undefined;
+  if (nul) throw new CallbackPayloadError(formatPayloadPath(nul) || '(body)', NUL_MESSAGE);
+  return value;
 }
 
 /**
@@ -63,5 +69,32 @@ export function parsePayload<S extends z.ZodType>(schema: S, input: unknown): z.
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new CallbackPayloadError(formatPayloadPath(issue?.path ?? []), issue?.message ?? 'invalid body');
+  // An unknown key is reported on the object that holds it (the body itself: path []), which would
+  // read as "the body is unusable"; name the key instead, so it is a field problem like any other.
+  const path =
+    issue?.code === 'unrecognized_keys' && issue.keys[0] !== undefined
+      ? [...issue.path, issue.keys[0]]
+      : (issue?.path ?? []);
+  throw new CallbackPayloadError(formatPayloadPath(path), issue?.message ?? 'invalid body');
+}
+
+/** Deeper than any provider's body nests (theirs are 2–3 levels): refused before re-serialising. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Whether a parsed JSON value nests arrays or objects more than `max` levels deep, measured without
+ * recursion (a 64 kB body can nest 30 000 levels, enough to overflow the stack of a recursive walk).
+ *
+ * @example
+ * nestsDeeperThan(JSON.parse('[[[]]]'), 2); // true
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
 }

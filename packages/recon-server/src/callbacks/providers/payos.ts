@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { CallbackVerificationError } from '../generic-signature.js';
-import { decodeJsonBody, MAX_CREDIT_VND, parsePayload } from './payload.js';
+import { decodeJsonBody, MAX_CREDIT_VND, MAX_JSON_DEPTH, nestsDeeperThan, parsePayload } from './payload.js';
 import { hexSignatureMatches, hmacHex } from './signing.js';
 import { bankTimeSchema } from './timestamps.js';
 import type { CallbackRequest, ParsedCallback, ProviderAdapter, VerifyContext } from './types.js';
@@ -75,6 +75,13 @@ function verify(request: CallbackRequest, context: VerifyContext): void {
   // For payOS the "header" is the body's `signature` field next to the signed `data`.
   if (!isPlainObject(body) || !isPlainObject(body.data)) {
     throw new CallbackVerificationError('malformed_header', 'payOS body has no `data` object to verify');
+  }
+  // payOS `data` is flat; serialising a deeply nested array in it for the signing string would overflow the stack.
+  if (nestsDeeperThan(body.data, MAX_JSON_DEPTH)) {
+    throw new CallbackVerificationError(
+      'malformed_header',
+      `payOS \`data\` nests deeper than ${MAX_JSON_DEPTH} levels, so it carries no verifiable signature`,
+    );
   }
   if (body.signature === undefined || body.signature === null || body.signature === '') {
     throw new CallbackVerificationError('missing_header', 'payOS body has no `signature` field');

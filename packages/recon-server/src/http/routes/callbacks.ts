@@ -177,7 +177,9 @@ async function receive(
       headers: JSON.stringify(
         Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
       ),
-      body: rawBody.toString('utf8'),
+      // Stored as text: bytes that are not UTF-8 already become U+FFFD; so does NUL, which PostgreSQL
+      // text cannot hold (no provider's JSON contains one raw). Verification uses the exact bytes.
+      body: rawBody.toString('utf8').replaceAll('\u0000', '\ufffd'),
       receivedAt,
     })
   ).rows[0] as { stored: boolean; secret: string | null } & Parameters<typeof toProviderSettings>[0];
