@@ -8,13 +8,14 @@
  *   pnpm --filter @thuphi/recon-server bench
  *
  * Knobs: BENCH_PG_URL (maintenance database, default postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_RECEIPTS (100000), BENCH_CONCURRENCY (8), BENCH_SECONDS (10), PGBENCH (/usr/bin/pgbench).
+ * BENCH_RECEIPTS (100000), BENCH_CONCURRENCY (8), BENCH_SECONDS (10), PGBENCH (/usr/bin/pgbench),
+ * BENCH_NODE_ARGS (extra node flags for the servers, e.g. --cpu-prof).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,166 @@ const GOAL = { shareOfPgbench: 1 / 3, p99Ms: 50 };
 const apiKey = `tp_bench_${randomBytes(12).toString('hex')}`;
 const secret = `whsec_bench_${randomBytes(12).toString('hex')}`;
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+interface Shot {
+  path: string;
+  body: string;
+  headers: Record<string, string>;
+  ok: (status: number, text: string) => boolean;
+}
+
+interface Run {
+  count: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  failures: number;
+  firstFailure: string;
+  cpuPerRequest: number;
+  postgresCpuPerRequest: number;
+}
+
+/** A server entry point in its own process (PORT=0); resolves once it prints its port. */
+async function startServer(args: string[], env: Record<string, string>) {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to look inside the servers.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(hard);
+  };
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const found = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      if (found) resolve(Number(found[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
+  });
+  return { port, pid: child.pid!, stop };
+}
+
+/** The server's own CPU time so far (Linux /proc), in ms: how much of each request is its work. */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU ms so far of the PostgreSQL backends serving `database` (their process titles name it). */
+function postgresCpuMs(database: string): number {
+  let total = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        if (title.startsWith('postgres: ') && title.includes(` ${database} `)) total += cpuMsOf(Number(pid));
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return total;
+}
+
+/** CONCURRENCY keep-alive clients sending `shot()` back to back: one second of warm-up, then `seconds` measured. */
+async function drive(
+  port: number,
+  seconds: number,
+  shot: () => Shot,
+  pid: number,
+  database: string,
+): Promise<Run> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const post = (s: Shot) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: s.path,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(s.body),
+            ...s.headers,
+          },
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            text += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(s.body);
+    });
+  // A short warm-up (JIT, pool connections), not counted.
+  const warmUntil = performance.now() + 1_000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < warmUntil) await post(shot());
+    }),
+  );
+  const cpuBefore = cpuMsOf(pid);
+  const pgCpuBefore = postgresCpuMs(database);
+  const latencies: number[] = [];
+  let failures = 0;
+  let firstFailure = '';
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const s = shot();
+        const t0 = performance.now();
+        const res = await post(s);
+        latencies.push(performance.now() - t0);
+        if (!s.ok(res.status, res.text)) {
+          failures++;
+          firstFailure ||= `HTTP ${res.status} ${res.text.slice(0, 300)}`;
+        }
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  const cpuPerRequest = (cpuMsOf(pid) - cpuBefore) / latencies.length;
+  const postgresCpuPerRequest = (postgresCpuMs(database) - pgCpuBefore) / latencies.length;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  return {
+    count: latencies.length,
+    rate: latencies.length / elapsedS,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    failures,
+    firstFailure,
+    cpuPerRequest,
+    postgresCpuPerRequest,
+  };
+}
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -170,152 +331,95 @@ try {
   const pgbenchTps = Number(tpsMatch[1]);
   log(`pgbench: ${pgbenchTps.toFixed(0)} tps (${CONCURRENCY} clients, ${pgbenchSeconds} s)`);
 
-  // 3. The real server, in its own process so its event loop is not the client's.
-  const child = spawn(
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'packages/recon-server/src/main.ts'],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: dbUrl.toString(),
-        PORT: '0',
-        THUPHI_DEMO_API_KEY: apiKey,
-        THUPHI_DEMO_CALLBACK_SECRET: secret,
-        // Request logs at info would be piped into this process and measured as server time.
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  stopServer = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(hard);
-  };
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /listening on http:\/\/localhost:(\d+)/.exec(out);
-      if (found) resolve(Number(found[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
+  // 3. The floor: a framework-free Node HTTP server doing only pgbench's INSERT per request.
+  const bare = await startServer(['packages/recon-server/bench/support/bare-insert-server.ts'], {
+    DATABASE_URL: dbUrl.toString(),
   });
+  let bareRun: Run;
+  try {
+    bareRun = await drive(
+      bare.port,
+      pgbenchSeconds,
+      () => ({
+        path: '/',
+        body: JSON.stringify({ amount: randomInt(1000, 5_000_000), memo: 'TP bench' }),
+        headers: {},
+        ok: (status) => status === 200,
+      }),
+      bare.pid,
+      dbName,
+    );
+  } finally {
+    await bare.stop();
+  }
+  log(`bare node:http + pg INSERT: ${bareRun.rate.toFixed(0)} req/s`);
 
-  // 4. Callbacks: each pays a distinct open receipt, in random order, CONCURRENCY at a time.
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const post = (body: string) =>
-    new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request(
-        {
-          agent,
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/v1/callbacks/generic',
-          headers: {
-            'Content-Type': 'application/json',
-            'Content-Length': Buffer.byteLength(body),
-            'X-Thuphi-Signature': signGenericCallback({ body, secret }),
-          },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (c: string) => {
-            text += c;
-          });
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  // 4. The real server, in its own process so its event loop is not the client's.
+  const server = await startServer(['packages/recon-server/src/main.ts'], {
+    DATABASE_URL: dbUrl.toString(),
+    THUPHI_DEMO_API_KEY: apiKey,
+    THUPHI_DEMO_CALLBACK_SECRET: secret,
+    // Request logs at info would be piped into this process and measured as server time.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  });
+  stopServer = server.stop;
+
+  // 5. Callbacks: each pays a distinct open receipt, in random order, CONCURRENCY at a time.
   const order = open.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   let next = 0;
-  const callback = (n: number) => {
-    const receipt = open[order[n]!]!;
-    return JSON.stringify({
+  const callback = (): Shot => {
+    const n = next++;
+    const receipt = open[order[n % order.length]!]!;
+    const body = JSON.stringify({
       transactionId: `FT-BENCH-${n}`,
       accountNumber: account.accountNumber,
       amount: receipt.amount,
       memo: `MBVCB.${n}.${receipt.reference}.CT tu 0071000 NGUYEN VAN BENCH`,
       bookedAt: new Date().toISOString(),
     });
+    return {
+      path: '/v1/callbacks/generic',
+      body,
+      headers: { 'X-Thuphi-Signature': signGenericCallback({ body, secret }) },
+      ok: (status, text) => status === 200 && JSON.parse(text).credits?.[0]?.match?.matched === true,
+    };
   };
-  // A short warm-up (JIT, pool connections), not counted.
-  const warmUntil = performance.now() + 1_000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < warmUntil && next < order.length) await post(callback(next++));
-    }),
-  );
-
-  // The server's own CPU time over the measured window (Linux): how much of each callback is Node work.
-  const serverCpuMs = () => {
-    try {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-    } catch {
-      return Number.NaN;
-    }
-  };
-  const cpuBefore = serverCpuMs();
-  const latencies: number[] = [];
-  let failures = 0;
-  let firstFailure = '';
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline && next < order.length) {
-        const body = callback(next++);
-        const t0 = performance.now();
-        const res = await post(body);
-        latencies.push(performance.now() - t0);
-        const paid = res.status === 200 && JSON.parse(res.text).credits?.[0]?.match?.matched === true;
-        if (!paid) {
-          failures++;
-          firstFailure ||= `HTTP ${res.status} ${res.text.slice(0, 300)}`;
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const cpuPerCallback = (serverCpuMs() - cpuBefore) / latencies.length;
-  agent.destroy();
+  const run = await drive(server.port, SECONDS, callback, server.pid, dbName);
   await stopServer();
 
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  const rate = latencies.length / seconds;
+  const { rate, p99, failures, firstFailure, cpuPerRequest } = run;
   const ratio = rate / pgbenchTps;
-  const met = ratio >= GOAL.shareOfPgbench && pct(0.99) < GOAL.p99Ms && failures === 0;
+  const met = ratio >= GOAL.shareOfPgbench && p99 < GOAL.p99Ms && failures === 0;
   console.log(
     `recon-server callbacks vs pgbench on PostgreSQL: ${RECEIPTS} open receipts, ${CONCURRENCY} concurrent clients, ` +
-      `${SECONDS} s of callbacks, ${pgbenchSeconds} s of pgbench, loopback`,
+      `${SECONDS} s of callbacks, ${pgbenchSeconds} s of pgbench and of the bare server, loopback, load ${loadavg()[0]!.toFixed(1)}`,
   );
+  const row = (name: string, r: Run) => ({
+    what: name,
+    requests: r.count,
+    failed: r.failures,
+    'per s': Math.round(r.rate),
+    'p50 ms': r.p50.toFixed(1),
+    'p99 ms': r.p99.toFixed(1),
+    'server CPU ms/req': Number.isNaN(r.cpuPerRequest) ? 'n/a' : r.cpuPerRequest.toFixed(2),
+    'PostgreSQL CPU ms/req': Number.isNaN(r.postgresCpuPerRequest)
+      ? 'n/a'
+      : r.postgresCpuPerRequest.toFixed(2),
+    'share of pgbench': (r.rate / pgbenchTps).toFixed(2),
+  });
   console.table([
-    {
-      callbacks: latencies.length,
-      failed: failures,
-      'callbacks/s': Math.round(rate),
-      'p50 ms': pct(0.5).toFixed(1),
-      'p99 ms': pct(0.99).toFixed(1),
-      'server CPU ms/callback': Number.isNaN(cpuPerCallback) ? 'n/a' : cpuPerCallback.toFixed(1),
-      'pgbench tps': Math.round(pgbenchTps),
-      ratio: ratio.toFixed(2),
-      'goal (≥ 1/3, p99 < 50 ms)': met ? 'met' : 'missed',
-    },
+    { what: 'pgbench single-row INSERT', 'per s': Math.round(pgbenchTps), 'share of pgbench': '1.00' },
+    row('bare node:http + 1 INSERT (floor)', bareRun),
+    row('recon-server paying callback', run),
   ]);
+  console.log(
+    `goal (≥ 1/3 of pgbench, p99 < ${GOAL.p99Ms} ms): ${met ? 'met' : 'missed'}; ` +
+      `server CPU ${Number.isNaN(cpuPerRequest) ? 'n/a' : cpuPerRequest.toFixed(2)} ms per callback`,
+  );
   if (failures > 0) console.log(`first failure: ${firstFailure}`);
 } finally {
   await stopServer().catch(() => undefined);

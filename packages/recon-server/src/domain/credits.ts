@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
+import { prepared } from '../db/prepared.js';
 import { AppError } from '../http/errors.js';
 import { type MatchResult, matchCredit } from './matching.js';
 
@@ -93,27 +94,30 @@ export async function ingestCredit(
   options: IngestOptions = {},
 ): Promise<IngestOutcome> {
   return db.transaction(async (trx) => {
-    const result = await trx.raw(RECORD_CREDIT_SQL, {
-      id: randomUUID(),
-      agencyId,
-      provider: credit.provider,
-      providerTxnId: credit.providerTxnId,
-      accountNumber: credit.accountNumber,
-      amount: credit.amount,
-      memo: credit.memo,
-      bookedAt: credit.bookedAt,
-      bankReference: credit.bankReference ?? null,
-      rawCallbackId,
-      now,
-      actor: `system:${credit.provider}`,
-      auditData: JSON.stringify({
+    const result = await prepared(
+      'record_credit',
+      trx.raw(RECORD_CREDIT_SQL, {
+        id: randomUUID(),
+        agencyId,
+        provider: credit.provider,
         providerTxnId: credit.providerTxnId,
-        amount: credit.amount,
         accountNumber: credit.accountNumber,
+        amount: credit.amount,
+        memo: credit.memo,
+        bookedAt: credit.bookedAt,
+        bankReference: credit.bankReference ?? null,
+        rawCallbackId,
+        now,
+        actor: `system:${credit.provider}`,
+        auditData: JSON.stringify({
+          providerTxnId: credit.providerTxnId,
+          amount: credit.amount,
+          accountNumber: credit.accountNumber,
+        }),
+        ifDuplicate: options.settleRawCallback?.ifDuplicate ?? 'duplicate',
+        settle: options.settleRawCallback !== undefined && rawCallbackId !== null,
       }),
-      ifDuplicate: options.settleRawCallback?.ifDuplicate ?? 'duplicate',
-      settle: options.settleRawCallback !== undefined && rawCallbackId !== null,
-    });
+    );
     const creditId = (result.rows as { id: string }[])[0]?.id;
     if (!creditId) {
       const existing = await findKnownCredit(trx, agencyId, credit);

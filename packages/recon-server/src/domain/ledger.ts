@@ -4,6 +4,7 @@
  */
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
+import { prepared } from '../db/prepared.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -23,15 +24,18 @@ export function activeAllocations(db: Db) {
  */
 export async function paidAmountOf(db: Db, receiptId: string): Promise<number> {
   // One round trip for both parts: this runs inside every paying transaction, under the receipt lock.
-  const result = await db.raw(
-    `select coalesce(sum(amount), 0) as total from (
+  const result = await prepared(
+    'paid_amount',
+    db.raw(
+      `select coalesce(sum(amount), 0) as total from (
        select al.amount from allocations al
        where al.receipt_id = :receiptId
          and not exists (select 1 from allocation_reversals rv where rv.allocation_id = al.id)
        union all
        select cp.amount from cash_payments cp where cp.receipt_id = :receiptId
      ) paid_parts`,
-    { receiptId },
+      { receiptId },
+    ),
   );
   return toVnd((result.rows as { total: string | number }[])[0]!.total);
 }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { findReferences } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
+import { prepared } from '../db/prepared.js';
 import { notifyAfterCommit } from '../events/bus.js';
 import { type EventType, OUTBOX_INSERT_SQL, outboxRow } from '../events/outbox.js';
 import type { BankCredit } from './credits.js';
@@ -165,32 +166,35 @@ export async function allocate(
     });
   }
   const receiptStatus: ReceiptPaymentStatus = fullyPaid ? 'paid' : 'partially_paid';
-  const result = await trx.raw(ALLOCATION_WRITES_SQL, {
-    allocationId,
-    agencyId: input.agencyId,
-    creditId: input.creditId,
-    receiptId: receipt.id,
-    amount,
-    method: input.method,
-    generation,
-    actor: input.actor,
-    reason: input.reason ?? null,
-    at: input.at,
-    outcome: unallocated > 0 ? 'overpaid' : receiptStatus,
-    recordOutcome: input.recordMatchOutcome === true,
-    fullyPaid,
-    events: JSON.stringify(events),
-    action: input.method === 'manual' ? 'allocation.manual' : 'allocation.auto',
-    auditData: JSON.stringify({
+  const result = await prepared(
+    'allocation_writes',
+    trx.raw(ALLOCATION_WRITES_SQL, {
+      allocationId,
+      agencyId: input.agencyId,
       creditId: input.creditId,
-      matched: true,
-      kind: 'receipt',
       receiptId: receipt.id,
-      allocated: amount,
-      unallocated,
-      receiptStatus,
+      amount,
+      method: input.method,
+      generation,
+      actor: input.actor,
+      reason: input.reason ?? null,
+      at: input.at,
+      outcome: unallocated > 0 ? 'overpaid' : receiptStatus,
+      recordOutcome: input.recordMatchOutcome === true,
+      fullyPaid,
+      events: JSON.stringify(events),
+      action: input.method === 'manual' ? 'allocation.manual' : 'allocation.auto',
+      auditData: JSON.stringify({
+        creditId: input.creditId,
+        matched: true,
+        kind: 'receipt',
+        receiptId: receipt.id,
+        allocated: amount,
+        unallocated,
+        receiptStatus,
+      }),
     }),
-  });
+  );
   const row = (result.rows as { series: string | null; number: string | number | null }[])[0];
   if (fullyPaid && !row?.series) {
     throw new Error(`agency ${input.agencyId} does not exist: no receipt series to number from`);
@@ -218,33 +222,40 @@ export interface LockedReceipt {
   accountNumber: string | null;
 }
 
+/**
+ * The receipt row locked (two credits for one receipt must not both see it unpaid), with its
+ * account and whether it was voided. Two constant statements rather than one with optional
+ * filters, so each keeps an index plan when prepared.
+ */
+const LOCK_RECEIPT_SQL = (filter: string) => `
+  SELECT r.id, r.amount, r.opened_as, r.dossier_code, r.reference, c.account_number,
+    v.receipt_id AS voided
+  FROM receipts r
+  LEFT JOIN collection_accounts c ON c.id = r.collection_account_id
+  LEFT JOIN receipt_voids v ON v.receipt_id = r.id
+  WHERE r.agency_id = :agencyId AND ${filter}
+  LIMIT 1
+  FOR UPDATE OF r`;
+const LOCK_RECEIPT_BY_ID_SQL = LOCK_RECEIPT_SQL('r.id = :id');
+const LOCK_RECEIPT_BY_REFERENCE_SQL = LOCK_RECEIPT_SQL('r.reference = ANY(CAST(:references AS text[]))');
+
 /** Locks and returns a receipt of the agency with what matching needs to know about it. */
 export async function lockPayableReceipt(
   trx: Knex.Transaction,
   agencyId: string,
-  where: { id?: string; references?: string[] },
+  where: { id: string } | { references: string[] },
 ): Promise<LockedReceipt | undefined> {
-  const query = trx('receipts as r')
-    .leftJoin('collection_accounts as c', 'c.id', 'r.collection_account_id')
-    .leftJoin('receipt_voids as v', 'v.receipt_id', 'r.id')
-    .where('r.agency_id', agencyId)
-    // Lock the receipt row: two credits for one receipt must not both see it unpaid.
-    .forUpdate('r');
-  if (where.id) query.andWhere('r.id', where.id);
-  if (where.references) query.whereIn('r.reference', where.references);
-  const row = await query.first(
-    'r.id',
-    'r.amount',
-    'r.opened_as',
-    'r.dossier_code',
-    'r.reference',
-    'c.account_number',
-    'v.receipt_id as voided',
-  );
+  const result = await ('id' in where
+    ? prepared('lock_receipt_by_id', trx.raw(LOCK_RECEIPT_BY_ID_SQL, { agencyId, id: where.id }))
+    : prepared(
+        'lock_receipt_by_reference',
+        trx.raw(LOCK_RECEIPT_BY_REFERENCE_SQL, { agencyId, references: where.references }),
+      ));
+  const row = (result.rows as Record<string, unknown>[])[0];
   if (!row) return undefined;
   return {
     id: row.id as string,
-    amount: toVnd(row.amount),
+    amount: toVnd(row.amount as string | number),
     dossierCode: row.dossier_code as string,
     reference: row.reference as string,
     payable: row.opened_as === 'open',

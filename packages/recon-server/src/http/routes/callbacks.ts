@@ -16,6 +16,7 @@ import { payosWebhookBody } from '../../callbacks/providers/payos.js';
 import { sepayWebhookBody } from '../../callbacks/providers/sepay.js';
 import type { ProviderName } from '../../callbacks/providers/types.js';
 import type { Clock } from '../../clock.js';
+import { prepared } from '../../db/prepared.js';
 import { toProviderSettings } from '../../domain/agencies.js';
 import { type IngestOutcome, ingestCredit } from '../../domain/credits.js';
 import { AppError } from '../errors.js';
@@ -170,18 +171,21 @@ async function receive(
   const receivedAt = deps.clock.now();
   const rawId = randomUUID();
   const stored = (
-    await deps.db.raw(STORE_RAW_SQL, {
-      agencyId,
-      id: rawId,
-      provider,
-      headers: JSON.stringify(
-        Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
-      ),
-      // Stored as text: bytes that are not UTF-8 already become U+FFFD; so does NUL, which PostgreSQL
-      // text cannot hold (no provider's JSON contains one raw). Verification uses the exact bytes.
-      body: rawBody.toString('utf8').replaceAll('\u0000', '\ufffd'),
-      receivedAt,
-    })
+    await prepared(
+      'store_raw_callback',
+      deps.db.raw(STORE_RAW_SQL, {
+        agencyId,
+        id: rawId,
+        provider,
+        headers: JSON.stringify(
+          Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
+        ),
+        // Stored as text: bytes that are not UTF-8 already become U+FFFD; so does NUL, which PostgreSQL
+        // text cannot hold (no provider's JSON contains one raw). Verification uses the exact bytes.
+        body: rawBody.toString('utf8').replaceAll('\u0000', '\ufffd'),
+        receivedAt,
+      }),
+    )
   ).rows[0] as { stored: boolean; secret: string | null } & Parameters<typeof toProviderSettings>[0];
   if (!stored.stored) throw new AppError('unknown_agency');
   const settle = (outcome: string) => deps.db('raw_callbacks').where({ id: rawId }).update({ outcome });
