@@ -5,7 +5,11 @@
 import type { z } from 'zod';
 import { findNul, NUL_MESSAGE } from '../../http/validate.js';
 
-/** Largest amount accepted in one credit: 10^13 đ, the 13 digits of the VietQR amount field. */
+/**
+ * Largest amount accepted in one credit: 10^13 đ; anything above is refused as a sender's error.
+ * (A VietQR request carries at most 9.999.999.999.999 đ, 13 digits; a credit is not bound by the
+ * QR field, so exactly 10^13 passes, and a test pins that boundary.)
+ */
 export const MAX_CREDIT_VND = 10_000_000_000_000;
 
 /**
