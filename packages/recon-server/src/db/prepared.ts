@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
  * connection and afterwards only binds and executes it: the large CTEs of the paying path cost
  * PostgreSQL more to parse and plan than to run (measured by the callbacks bench). A name must
  * always carry the same SQL text, so only constant SQL is named — no variable-length `IN` lists.
- * PGlite ignores the name.
+ * PostgreSQL may keep a generic plan made while a table was nearly empty until the table's next
+ * ANALYZE (autovacuum runs one after the first ~50 rows), so keep autovacuum on. PGlite ignores the name.
  *
  * @example
  * const result = await prepared('paid_amount', trx.raw(PAID_AMOUNT_SQL, { receiptId }));
