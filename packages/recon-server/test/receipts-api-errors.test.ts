@@ -126,8 +126,12 @@ describe('receipts API: refusals', () => {
 
   it('answers /healthz and problem+json for unknown routes', async () => {
     expect((await request(t.app).get('/healthz')).body).toEqual({ status: 'ok' });
-    const res = await request(t.app).get('/v1/nothing-here');
+    const res = await request(t.app).get('/v1/nothing-here').set(t.auth);
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('not_found');
+    // Without a key, an unknown API route is not told apart from a known one.
+    const anonymous = await request(t.app).get('/v1/nothing-here');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.code).toBe('unauthorized');
   });
 });

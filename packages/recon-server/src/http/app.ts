@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../clock.js';
 import { DEV_ID_HASH_KEY, defaultConfig, type ServerConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { AppError } from './errors.js';
+import { requireApiKey } from './middleware/auth.js';
 import { authFailureLimiter } from './middleware/auth-rate-limit.js';
 import { problemHandler } from './middleware/problem-handler.js';
 import { allOperations } from './openapi/all-operations.js';
@@ -125,6 +126,15 @@ export function createApp(deps: AppDependencies): Express {
 
   // Statement files are uploaded raw (CSV, XLSX, MT940, XML), so they too come before the JSON parser.
   app.use('/v1/statements', statementsRouter({ db, clock }));
+
+  // Agency keys are resolved before any JSON is parsed: a caller without a valid key hears 401, never
+  // 415 or 400 about a body nobody should read, and no route is told apart from another.
+  const authenticate = requireApiKey({ db, clock });
+  app.use('/v1', (req, res, next) => {
+    // The operator's routes carry their own key; callback URLs answer for themselves (a wrong method there is a 404).
+    if (/^\/(agencies|callbacks)(\/|$)/.test(req.path)) return next();
+    return authenticate(req, res, next);
+  });
 
   app.use(express.json({ limit: config.bodyLimit, strict: true }));
   app.use((req, _res, next) => {

@@ -278,6 +278,27 @@ describe('hostile bodies', () => {
       );
     });
 
+    it('answers 401 before reading the body of a caller without a valid key', async () => {
+      // Keys are checked before the JSON parser: no 415 / 400 / 413 tells an unauthenticated caller
+      // anything about the body, and no body is parsed for it.
+      for (const [auth, type, body] of [
+        [undefined, 'text/plain', '{"dossierCode":"HS-1"}'],
+        [undefined, 'application/json', '{"dossierCode":'],
+        ['Bearer tp_not_a_key_of_anyone_0000', 'application/xml', '<receipt/>'],
+        ['Bearer tp_not_a_key_of_anyone_0000', 'application/json', `{"memo":"${'x'.repeat(70_000)}"}`],
+      ] as const) {
+        await expectRefused(
+          t,
+          () => {
+            const req = request(t.app).post('/v1/receipts').set('Content-Type', type);
+            return (auth ? req.set('Authorization', auth) : req).send(body);
+          },
+          401,
+          'unauthorized',
+        );
+      }
+    });
+
     it('answers a callback that is not JSON with 400 malformed_json after storing it raw', async () => {
       for (const raw of ['not json', '{"transactionId":', '[]', 'null']) {
         const signed = sign(t, 'generic', raw, TEST_CALLBACK_SECRET);

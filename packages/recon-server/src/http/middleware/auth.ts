@@ -19,6 +19,8 @@ declare global {
  */
 export function requireApiKey({ db, clock = systemClock }: { db: Knex; clock?: Clock }) {
   return async function requireApiKey(req: Request, _res: Response, next: NextFunction) {
+    // Already resolved by the app-wide check that runs before body parsing.
+    if (req.principal) return next();
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
     if (!match) throw new AppError('unauthorized');
