@@ -44,6 +44,7 @@ export const ACCOUNT_RULE = /^[A-Za-z0-9]{1,19}$/;
 export const CARD_RULE = /^\d{1,19}$/;
 export const MCC_RULE = /^\d{4}$/;
 export const AMOUNT_RULE = /^[1-9]\d{0,12}$/;
+/** The largest amount a VietQR payload carries (tag 54: at most 13 digits), in đồng. */
 export const MAX_AMOUNT = 9_999_999_999_999;
 export const TAG_ID_RULE = /^\d\d$/;
 

@@ -8,6 +8,7 @@ export { crc16ccitt } from './crc16.js';
 export { decode, validate } from './decode.js';
 export { encode } from './encode.js';
 export { QrError, type QrIssue, type QrIssueCode } from './errors.js';
+export { MAX_AMOUNT } from './fields.js';
 export { bankSafeText, MEMO_MAX_LENGTH, type SafeMemoOptions, safeMemo, stripDiacritics } from './memo.js';
 export { type CounterCardInput, escapeXml, formatDong, renderCounterCard } from './render/card.js';
 export type { ErrorCorrection, RenderOptions } from './render/options.js';

@@ -7,7 +7,7 @@ import {
   generateReference,
   type ScheduleSet,
 } from '@thuphi/fee-core';
-import { encode, safeMemo } from '@thuphi/qr';
+import { encode, formatDong, MAX_AMOUNT, safeMemo } from '@thuphi/qr';
 import type { Knex } from 'knex';
 import type { Clock } from '../clock.js';
 import { toVnd } from '../db/money.js';
@@ -147,8 +147,9 @@ export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInp
 }
 
 function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clock: Clock): Assessment {
+  let assessment: Assessment;
   try {
-    return assess(schedules, { ...request, date: request.date ?? hoChiMinhDate(clock.now()) });
+    assessment = assess(schedules, { ...request, date: request.date ?? hoChiMinhDate(clock.now()) });
   } catch (error) {
     const e = error as { message?: string; field?: string; code?: string };
     if (e && typeof e.code === 'string') {
@@ -160,6 +161,15 @@ function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clo
     }
     throw error;
   }
+  // Huge quantities can assess to more than one VietQR transfer carries (13 digits): the caller's
+  // input, refused before anything is written.
+  if (assessment.total > MAX_AMOUNT) {
+    throw new AppError('fee_assessment_failed', {
+      detail: `the assessed fee is more than a VietQR transfer can carry (at most ${formatDong(MAX_AMOUNT)})`,
+      errors: [{ path: 'fee.items', message: `the quantities give a fee above ${formatDong(MAX_AMOUNT)}` }],
+    });
+  }
+  return assessment;
 }
 
 /** The calendar day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving), as fee rules are dated. */
