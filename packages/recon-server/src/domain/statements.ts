@@ -19,6 +19,7 @@ import {
 import { normalizeAccount, normalizeLabel } from '../statements/text.js';
 import { audit } from './audit.js';
 import { ingestCredit } from './credits.js';
+import { lockSameMoney } from './same-money.js';
 
 export type StatementLineOutcome = 'matched' | 'unmatched' | 'duplicate' | 'debit' | 'rejected';
 
@@ -145,9 +146,11 @@ async function resolveAccount(
 const VIETNAM_DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * A callback credit for this line's money that recorded no bank reference (or whose source gives
- * none): same account, amount and memo (one contains the other, accents and case aside), booked
- * within a day, and not yet claimed by a statement line. Identical ones are claimed in order.
+ * A callback credit for this line's money that the bank reference did not already tie to it: same
+ * account, amount and memo (one contains the other, accents and case aside), booked within a day,
+ * references not contradicting each other (either side has none, or they are equal), and not yet
+ * claimed by a statement line. Identical ones are claimed in order. The caller holds the same-money
+ * lock, so a callback being recorded right now is waited for, not missed.
  */
 async function findUnreferencedTwin(
   trx: Knex.Transaction,
@@ -155,18 +158,23 @@ async function findUnreferencedTwin(
   row: StatementRow & { accountNumber: string },
   claimed: ReadonlySet<string>,
 ): Promise<{ id: string; provider: string } | undefined> {
-  const candidates = await trx('bank_credits as c')
+  const query = trx('bank_credits as c')
     .where({ 'c.agency_id': agencyId, 'c.account_number': row.accountNumber, 'c.amount': row.amount })
     .whereNot('c.provider', STATEMENT_PROVIDER)
     .where('c.booked_at', '>=', new Date(row.bookedAt.getTime() - VIETNAM_DAY_MS))
     .where('c.booked_at', '<', new Date(row.bookedAt.getTime() + 2 * VIETNAM_DAY_MS))
-    .where((q) => {
-      q.whereNull('c.bank_reference');
-      if (row.bankReference) q.orWhere('c.bank_reference', row.bankReference);
-    })
     .whereNotExists(trx('statement_lines as l').whereRaw('l.credit_id = c.id'))
-    .orderBy([{ column: 'c.booked_at' }, { column: 'c.created_at' }])
-    .select('c.id', 'c.provider', 'c.memo');
+    .orderBy([{ column: 'c.booked_at' }, { column: 'c.created_at' }]);
+  // A line without a reference may be the transfer a callback reported with one (the generic CSV's
+  // reference column may be empty); a line with one is not the transfer of another reference.
+  if (row.bankReference) {
+    query.where((q) => q.whereNull('c.bank_reference').orWhere('c.bank_reference', row.bankReference!));
+  }
+  const candidates: { id: string; provider: string; memo: string }[] = await query.select(
+    'c.id',
+    'c.provider',
+    'c.memo',
+  );
   const memo = normalizeLabel(row.memo);
   return candidates.find((c) => {
     if (claimed.has(c.id)) return false;
@@ -394,7 +402,9 @@ export async function importStatement(db: Knex, input: ImportStatementInput): Pr
         });
         continue;
       }
-      // 2. Known from a callback that carried no bank reference.
+      // 2. Known from a callback the bank reference did not tie to this line; a callback being
+      // recorded for the same money right now holds the lock until it commits.
+      await lockSameMoney(trx, input.agencyId, row.accountNumber, row.amount);
       const twin = await findUnreferencedTwin(trx, input.agencyId, row, claimed);
       if (twin) {
         claimed.add(twin.id);

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
+import { ingestCredit } from '../../src/domain/credits.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';
+import { testEngine } from '../support/db.js';
 
 const NOW_UNIX = Date.parse('2026-11-23T02:00:00Z') / 1000;
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -188,6 +190,85 @@ describe('importing bank statements', () => {
     expect(res.body.lines[0]).toMatchObject({ outcome: 'duplicate', creditId: cb.body.credits[0].creditId });
     expect(await counts()).toMatchObject({ credits: before.credits, allocations: before.allocations });
   });
+
+  it('recognises a callback WITH a bank reference from a statement line that has none', async () => {
+    // The generic CSV's reference column may be empty; the aggregator's callback carried the FT number.
+    const receipt = await openReceipt('H23.25-261123-0106');
+    const cb = await callback({
+      transactionId: 'gw-77006',
+      accountNumber: '1023456789',
+      amount: receipt.amount,
+      memo: `${receipt.reference} nop phi ban sao`,
+      bookedAt: '2026-11-23T15:00:00+07:00',
+      bankReference: 'FT26327900060',
+    });
+    expect(cb.body.credits[0].match.matched).toBe(true);
+    const before = await counts();
+    const res = await upload(
+      csv([`23/11/2026 15:00:00,${receipt.amount},,${receipt.reference} nop phi ban sao,`]),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.lines[0]).toMatchObject({
+      outcome: 'duplicate',
+      creditId: cb.body.credits[0].creditId,
+      reason: 'already received from generic',
+    });
+    expect(await counts()).toMatchObject({ credits: before.credits, allocations: before.allocations });
+  });
+
+  // PGlite has one connection: an open transaction there would hold up the import for another reason.
+  it.skipIf(testEngine === 'pglite')(
+    'waits for a callback credit still being recorded for the same money, then calls the line a duplicate',
+    async () => {
+      const receipt = await openReceipt('H23.25-261123-0107');
+      const before = await counts();
+      const db = t.database.db;
+      const trx = await db.transaction();
+      try {
+        // The callback's ingest, stopped before its COMMIT (no bank reference on either side).
+        const recorded = await ingestCredit(
+          trx,
+          'demo',
+          {
+            provider: 'generic',
+            providerTxnId: 'gw-77007',
+            accountNumber: '1023456789',
+            amount: receipt.amount,
+            memo: `${receipt.reference} nop phi`,
+            bookedAt: new Date('2026-11-23T16:00:00+07:00'),
+          },
+          null,
+          t.clock.now(),
+        );
+        let answered = false;
+        const importing = upload(
+          csv([`23/11/2026 16:00:00,${receipt.amount},,IBFT ${receipt.reference} nop phi,`]),
+        ).then((res) => {
+          answered = true;
+          return res;
+        });
+        // The import queues on the same-money lock instead of reading past the uncommitted credit.
+        const waiting = async () =>
+          Number(
+            (await db.raw(`select count(*) as n from pg_locks where locktype = 'advisory' and not granted`))
+              .rows[0].n,
+          );
+        for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await waiting()).toBe(1);
+        expect(answered).toBe(false);
+        await trx.commit();
+        const res = await importing;
+        expect(res.status).toBe(201);
+        expect(res.body.lines[0]).toMatchObject({ outcome: 'duplicate', creditId: recorded.creditId });
+      } finally {
+        if (!trx.isCompleted()) await trx.rollback();
+      }
+      expect(await counts()).toMatchObject({
+        credits: before.credits + 1,
+        allocations: before.allocations + 1,
+      });
+    },
+  );
 
   it('a statement line first, then its callback: the callback is a duplicate of that credit', async () => {
     const receipt = await openReceipt('H23.25-261123-0104');
