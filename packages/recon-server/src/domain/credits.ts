@@ -5,7 +5,7 @@ import { toVnd } from '../db/money.js';
 import { prepared } from '../db/prepared.js';
 import { AppError } from '../http/errors.js';
 import { type MatchResult, matchCredit } from './matching.js';
-import { SAME_MONEY_LOCK_SQL, sameMoneyKey } from './same-money.js';
+import { SAME_MONEY_SHARED_LOCK_SQL, sameMoneyKey } from './same-money.js';
 
 /** One incoming transfer, normalised from whichever provider or statement reported it. */
 export interface BankCredit {
@@ -51,13 +51,13 @@ export interface IngestOptions {
 }
 
 /**
- * One round trip to start an ingest: the same-money lock (a statement import looking for this
- * transfer then waits for this transaction instead of reading past it), the credit unless already
+ * One round trip to start an ingest: the same-money lock, shared (a statement import looking for
+ * this transfer then waits for this transaction instead of reading past it), the credit unless already
  * known (no conflict target: either unique key, provider id or bank reference, means "already
  * known"), its audit entry, and the raw callback's outcome when asked to.
  */
 const RECORD_CREDIT_SQL = `
-  WITH same_money AS (${SAME_MONEY_LOCK_SQL}),
+  WITH same_money AS (${SAME_MONEY_SHARED_LOCK_SQL}),
   credit AS (
     INSERT INTO bank_credits (id, agency_id, provider, provider_txn_id, account_number, amount, memo,
       booked_at, bank_reference, raw_callback_id, created_at)

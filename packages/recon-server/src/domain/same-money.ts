@@ -2,7 +2,9 @@
  * @module One transfer told twice — by a provider's callback and by a statement line — when the two
  * do not share the bank's reference. Both paths take one transaction-scoped advisory lock per
  * (agency, account, amount) before they write or look for the other's record, so a statement import
- * never misses a callback credit that is being recorded at the same moment.
+ * never misses a callback credit that is being recorded at the same moment. Callbacks take it
+ * shared (fees repeat: many payments of one amount must not queue behind each other), the import
+ * exclusive (it waits for every callback of that money in flight, and they for it).
  */
 import type { Knex } from 'knex';
 
@@ -14,11 +16,13 @@ export function sameMoneyKey(agencyId: string, accountNumber: string, amount: nu
   return `thuphi:same-money:${agencyId}:${accountNumber}:${amount}`;
 }
 
-/** SQL that takes the lock for the named binding `:sameMoneyKey`, held until COMMIT. */
-export const SAME_MONEY_LOCK_SQL = 'SELECT pg_advisory_xact_lock(hashtextextended(:sameMoneyKey, 0))';
+/** SQL that takes the lock shared, as a callback does, for the named binding `:sameMoneyKey`; held until COMMIT. */
+export const SAME_MONEY_SHARED_LOCK_SQL =
+  'SELECT pg_advisory_xact_lock_shared(hashtextextended(:sameMoneyKey, 0))';
 
 /**
- * Takes the same-money lock inside `trx`; released when it commits or rolls back.
+ * Takes the same-money lock exclusively inside `trx`, as a statement import does before it looks for
+ * a callback's credit; released when it commits or rolls back.
  *
  * @example
  * await lockSameMoney(trx, 'demo', '1023456789', 7000);
@@ -29,5 +33,7 @@ export async function lockSameMoney(
   accountNumber: string,
   amount: number,
 ): Promise<void> {
-  await trx.raw(SAME_MONEY_LOCK_SQL, { sameMoneyKey: sameMoneyKey(agencyId, accountNumber, amount) });
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(:sameMoneyKey, 0))', {
+    sameMoneyKey: sameMoneyKey(agencyId, accountNumber, amount),
+  });
 }
