@@ -175,7 +175,7 @@ export function crc16ccittValue(data: string): number {
 const HEX = '0123456789ABCDEF';
 
 /** 4 upper-case hex digits of a CRC value. */
-export function crcHex(crc: number): string {
+function crcHex(crc: number): string {
   return HEX[(crc >> 12) & 15]! + HEX[(crc >> 8) & 15]! + HEX[(crc >> 4) & 15]! + HEX[crc & 15]!;
 }
 

@@ -101,6 +101,11 @@ export function generalEncode(input: unknown): string {
   return build(x, additional);
 }
 
+/** A request with an amount is dynamic (one payment), one without is static (a reusable code), unless said. */
+function defaultInitiation(amount: number | undefined): 'dynamic' | 'static' {
+  return amount !== undefined ? 'dynamic' : 'static';
+}
+
 function issue(tag: string, message: string, expected?: string, code = 'invalid-input'): QrIssue {
   return expected === undefined ? { code, tag, message } : { code, tag, message, expected };
 }
@@ -259,7 +264,7 @@ function additionalData(x: VietQrInput): string {
 /** Assembles the payload from checked input, tags in ascending ID order (63 last). */
 function build(x: VietQrInput, additional: string): string {
   const service = x.service ?? SERVICE_ACCOUNT;
-  const initiation = x.initiation ?? (x.amount !== undefined ? 'dynamic' : 'static');
+  const initiation = x.initiation ?? defaultInitiation(x.amount);
 
   // Collect every field (open top-level tags included), sort by ID, then write.
   const beneficiary = tlv(BeneficiaryTag.BIN, x.bin) + tlv(BeneficiaryTag.ACCOUNT, x.account);
@@ -510,7 +515,7 @@ export function fastEncode(input: unknown): string | undefined {
   ) {
     return undefined;
   }
-  const initiation = x.initiation ?? (amount !== undefined ? 'dynamic' : 'static');
+  const initiation = x.initiation ?? defaultInitiation(amount);
   if (initiation !== 'static' && initiation !== 'dynamic') return undefined;
   if (mcc !== undefined && (typeof mcc !== 'string' || mcc.length !== 4)) return undefined;
   if (
@@ -646,7 +651,7 @@ function readsBackAs(v: VietQr, x: VietQrInput & Partial<VietQr>): boolean {
     v.bin === x.bin &&
     v.account === x.account &&
     v.service === (x.service ?? SERVICE_ACCOUNT) &&
-    v.initiation === (x.initiation ?? (x.amount !== undefined ? 'dynamic' : 'static')) &&
+    v.initiation === (x.initiation ?? defaultInitiation(x.amount)) &&
     v.amount === x.amount &&
     v.mcc === x.mcc &&
     v.payloadFormat === (x.payloadFormat ?? PAYLOAD_FORMAT) &&
@@ -691,7 +696,7 @@ function normalised(x: VietQrInput & Partial<VietQr>): Partial<VietQr> {
   return {
     ...x,
     service: x.service ?? SERVICE_ACCOUNT,
-    initiation: x.initiation ?? (x.amount !== undefined ? 'dynamic' : 'static'),
+    initiation: x.initiation ?? defaultInitiation(x.amount),
     payloadFormat: x.payloadFormat ?? PAYLOAD_FORMAT,
     currency: x.currency ?? CURRENCY_VND,
     country: x.country ?? COUNTRY_VN,

@@ -101,12 +101,16 @@ function cpuMsOf(pid: number | undefined): number {
 /** CPU ms so far of the PostgreSQL backends serving `database` (their process titles name it). */
 function postgresCpuMs(database: string): number {
   let total = 0;
+  let backends = 0;
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
         const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-        if (title.startsWith('postgres: ') && title.includes(` ${database} `)) total += cpuMsOf(Number(pid));
+        if (title.startsWith('postgres: ') && title.includes(` ${database} `)) {
+          total += cpuMsOf(Number(pid));
+          backends++;
+        }
       } catch {
         // The process ended while we looked.
       }
@@ -114,7 +118,8 @@ function postgresCpuMs(database: string): number {
   } catch {
     return Number.NaN;
   }
-  return total;
+  // No backend seen (PostgreSQL on another host or in a container): not measured, not zero.
+  return backends > 0 ? total : Number.NaN;
 }
 
 /** CONCURRENCY keep-alive clients sending `shot()` back to back: one second of warm-up, then `seconds` measured. */

@@ -120,7 +120,6 @@ export async function recordCashPayment(
       const number: ReceiptNumber = existing
         ? { series: existing.series, number: toVnd(existing.number) }
         : await assignReceiptNumber(trx, ctx.agencyId, receipt.id, at);
-      const receiptRow = await trx('receipts').where({ id: receipt.id }).first('dossier_code', 'reference');
       // The same payload as a bank payment's receipt.paid, so subscribers need no second code path.
       await enqueueEvent(trx, {
         agencyId: ctx.agencyId,
@@ -128,8 +127,8 @@ export async function recordCashPayment(
         subjectId: receipt.id,
         data: {
           receiptId: receipt.id,
-          dossierCode: receiptRow.dossier_code,
-          reference: receiptRow.reference,
+          dossierCode: receipt.dossierCode,
+          reference: receipt.reference,
           amount: receipt.amount,
           paidAmount: receipt.amount,
           outstanding: 0,

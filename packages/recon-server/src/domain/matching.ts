@@ -199,7 +199,8 @@ export async function allocate(
   if (fullyPaid && !row?.series) {
     throw new Error(`agency ${input.agencyId} does not exist: no receipt series to number from`);
   }
-  for (const _ of events) notifyAfterCommit(trx, receipt.id);
+  // One wake-up per receipt: listeners reload the receipt, whatever events it got.
+  notifyAfterCommit(trx, receipt.id);
   return {
     matched: true,
     kind: 'receipt',

@@ -6,6 +6,7 @@ import {
   assess,
   generateReference,
   type ScheduleSet,
+  todayInVietnam,
 } from '@thuphi/fee-core';
 import { encode, formatDong, MAX_AMOUNT, safeMemo } from '@thuphi/qr';
 import type { Knex } from 'knex';
@@ -174,7 +175,7 @@ function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clo
 
 /** The calendar day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving), as fee rules are dated. */
 export function hoChiMinhDate(at: Date): string {
-  return new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+  return todayInVietnam(at);
 }
 
 export function isUniqueViolation(error: unknown): boolean {

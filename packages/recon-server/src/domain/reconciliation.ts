@@ -18,6 +18,7 @@
  * receipts still owing) are `flags`, not failed checks.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { todayInVietnam } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
 import { cashInCustody } from './deposits.js';
@@ -60,7 +61,7 @@ export function dayWindow(date: string): DayWindow | undefined {
  * localDateOf(new Date('2026-11-22T17:00:00Z')); // '2026-11-23'
  */
 export function localDateOf(at: Date): string {
-  return new Date(at.getTime() + HO_CHI_MINH_OFFSET_MS).toISOString().slice(0, 10);
+  return todayInVietnam(at);
 }
 
 /** The local hour (0–23) of an instant. */
@@ -662,12 +663,6 @@ export async function latestReconciliation(
     ])
     .first();
   return row ? toRun(row) : undefined;
-}
-
-/** How many runs an agency-day has (newest first in `latestReconciliation`). */
-export async function countReconciliations(db: Db, agencyId: string, date: string): Promise<number> {
-  const row = await db('reconciliation_runs').where({ agency_id: agencyId, date }).count({ n: '*' }).first();
-  return Number(row?.n ?? 0);
 }
 
 /** Agencies to reconcile: every agency (each is reconciled separately, under its own lock). */

@@ -16,9 +16,12 @@ export function sameMoneyKey(agencyId: string, accountNumber: string, amount: nu
   return `thuphi:same-money:${agencyId}:${accountNumber}:${amount}`;
 }
 
-/** SQL that takes the lock shared, as a callback does, for the named binding `:sameMoneyKey`; held until COMMIT. */
-export const SAME_MONEY_SHARED_LOCK_SQL =
-  'SELECT pg_advisory_xact_lock_shared(hashtextextended(:sameMoneyKey, 0))';
+/** SQL taking the lock for the named binding `:sameMoneyKey`, held until COMMIT. */
+const lockSql = (mode: 'shared' | 'exclusive') =>
+  `SELECT pg_advisory_xact_lock${mode === 'shared' ? '_shared' : ''}(hashtextextended(:sameMoneyKey, 0))`;
+
+/** The lock taken shared, as a callback does (inside the statement that records its credit). */
+export const SAME_MONEY_SHARED_LOCK_SQL = lockSql('shared');
 
 /**
  * Takes the same-money lock exclusively inside `trx`, as a statement import does before it looks for
@@ -33,7 +36,7 @@ export async function lockSameMoney(
   accountNumber: string,
   amount: number,
 ): Promise<void> {
-  await trx.raw('SELECT pg_advisory_xact_lock(hashtextextended(:sameMoneyKey, 0))', {
+  await trx.raw(lockSql('exclusive'), {
     sameMoneyKey: sameMoneyKey(agencyId, accountNumber, amount),
   });
 }

@@ -136,7 +136,18 @@ export function createApp(deps: AppDependencies): Express {
     return authenticate(req, res, next);
   });
 
-  app.use(express.json({ limit: config.bodyLimit, strict: true }));
+  // In UTF-8 JSON a NUL can only be written as the escape \u0000: only bodies holding it (or in another
+  // charset) are walked for one, not every body of every request.
+  const mayHoldNul = new WeakSet<object>();
+  app.use(
+    express.json({
+      limit: config.bodyLimit,
+      strict: true,
+      verify: (req, _res, buf, encoding) => {
+        if (!/^utf-?8$/i.test(encoding) || buf.includes('\\u0000')) mayHoldNul.add(req);
+      },
+    }),
+  );
   app.use((req, _res, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && !req.is('application/json')) {
       throw new AppError('unsupported_media_type');
@@ -144,7 +155,7 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
   app.use((req, _res, next) => {
-    const nul = findNul(req.body);
+    const nul = mayHoldNul.has(req) ? findNul(req.body) : undefined;
     if (nul)
       throw new AppError('validation_failed', { errors: [{ path: formatPath(nul), message: NUL_MESSAGE }] });
     next();

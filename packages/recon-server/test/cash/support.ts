@@ -44,7 +44,6 @@ export function payCash(
 }
 
 let txn = 0;
-const NOW_UNIX = Date.parse('2026-11-23T02:00:00Z') / 1000;
 
 /** A signed generic callback for a credit to the demo collection account. */
 export function deliverCredit(
@@ -69,7 +68,7 @@ export function deliverCredit(
       signGenericCallback({
         body,
         secret: TEST_CALLBACK_SECRET,
-        timestamp: Math.floor(t.clock.now().getTime() / 1000) || NOW_UNIX,
+        timestamp: Math.floor(t.clock.now().getTime() / 1000),
       }),
     )
     .send(body);

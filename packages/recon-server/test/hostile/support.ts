@@ -109,7 +109,6 @@ export function expectProblem(
 }
 
 export const DEMO_ACCOUNT = '1023456789';
-export const NOW_UNIX = Date.parse('2026-11-23T02:00:00Z') / 1000;
 
 export const copyFee = (pages = 5) => ({
   date: '2026-11-23',

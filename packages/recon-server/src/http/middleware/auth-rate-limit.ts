@@ -14,13 +14,13 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
 import { AppError } from '../errors.js';
+import { bearerToken } from './auth.js';
 
 const WINDOW_MS = 60_000;
 
 /** Enough of a presented key to group guesses at one key, too little to be a secret worth logging. */
 function keyPrefix(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S{1,500})$/i.exec(req.get('authorization') ?? '');
-  return match ? match[1]!.slice(0, 11) : undefined;
+  return bearerToken(req)?.slice(0, 11);
 }
 
 function counterKeys(req: Request): string[] {

@@ -14,6 +14,16 @@ declare global {
 }
 
 /**
+ * The token of an `Authorization: Bearer <token>` header (1–500 visible characters), or undefined.
+ *
+ * @example
+ * bearerToken(req); // 'tp_…'
+ */
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S{1,500})$/i.exec(req.get('authorization') ?? '')?.[1];
+}
+
+/**
  * Resolves the bearer key to its agency; every later handler reads `req.principal`. Whether a
  * rotated key is still inside its overlap window is decided by `clock` (the system clock if none).
  */
@@ -21,10 +31,10 @@ export function requireApiKey({ db, clock = systemClock }: { db: Knex; clock?: C
   return async function requireApiKey(req: Request, _res: Response, next: NextFunction) {
     // Already resolved by the app-wide check that runs before body parsing.
     if (req.principal) return next();
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(\S{8,200})$/i.exec(header);
-    if (!match) throw new AppError('unauthorized');
-    const principal = await findPrincipalByApiKey(db, match[1]!, clock.now());
+    const token = bearerToken(req);
+    // Agency keys are 8–200 characters; anything else cannot be one.
+    if (!token || token.length < 8 || token.length > 200) throw new AppError('unauthorized');
+    const principal = await findPrincipalByApiKey(db, token, clock.now());
     if (!principal) throw new AppError('unauthorized');
     req.principal = principal;
     next();

@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors.js';
+import { bearerToken } from './auth.js';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -16,8 +17,8 @@ export function requireOperatorKey(operatorKey: string | undefined) {
   const expected = operatorKey ? digest(operatorKey) : undefined;
   return function requireOperatorKey(req: Request, _res: Response, next: NextFunction) {
     if (!expected) throw new AppError('operator_api_disabled');
-    const match = /^Bearer\s+(\S{1,500})$/i.exec(req.get('authorization') ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]!), expected)) throw new AppError('unauthorized');
+    const token = bearerToken(req);
+    if (!token || !timingSafeEqual(digest(token), expected)) throw new AppError('unauthorized');
     next();
   };
 }
