@@ -45,7 +45,7 @@ describe('shipped schedules', () => {
 
   it('cover every procedure id of fee-cases.json', async () => {
     const { readFileSync } = await import('node:fs');
-    const file = new URL('../../../../shared/reference/fee-cases.json', import.meta.url);
+    const file = new URL('./fixtures/fee-cases.json', import.meta.url);
     const { procedures } = JSON.parse(readFileSync(file, 'utf8')) as {
       procedures: Record<string, { quantities: string[] }>;
     };
@@ -157,7 +157,7 @@ rules:
       expect(e).toBeInstanceOf(ScheduleError);
       const err = e as ScheduleError;
       expect(err.source).toBe(file);
-      expect(err.issues.map((i) => i.path)).toEqual(['fees[0].collectingLevel[0]', 'fees[0].values']);
+      expect(err.issues.map((i) => i.path)).toEqual(['fees[0].collectingLevel']);
     }
   });
 
@@ -226,7 +226,8 @@ describe('mergeSchedules', () => {
       id: 'tinh-b',
       name: 'Tỉnh B',
       level: 'province',
-      jurisdiction: 'Tỉnh B',
+      jurisdiction: 'Tỉnh Lai Châu',
+      territory: { province: 'lai-chau' },
       fees: [
         {
           id: 'trich-luc-ho-tich',
