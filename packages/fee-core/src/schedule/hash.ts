@@ -39,8 +39,16 @@ function sha256(text: string): string {
  * @public
  */
 export function scheduleHash(schedule: Schedule): string {
-  return sha256(canonicalJson(schedule));
+  // Validated schedules are deeply frozen, so a schedule's hash never changes: compute it once.
+  let hash = hashes.get(schedule);
+  if (hash === undefined) {
+    hash = sha256(canonicalJson(schedule));
+    if (Object.isFrozen(schedule)) hashes.set(schedule, hash);
+  }
+  return hash;
 }
+
+const hashes = new WeakMap<Schedule, string>();
 
 /**
  * The content hash of a resolved set: its unit (codes) and its layers' hashes and windows, in order. Two sets
