@@ -1,10 +1,10 @@
 /** Schema invariants, on whichever engine THUPHI_TEST_DB selects. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.js';
+import { DEMO_AGENCY_ID, seedDemoAgency } from '../src/agencies/agencies.js';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { migrateLatest, migrateRollbackAll } from '../src/db/migrate.js';
-import { DEMO_AGENCY_ID, seedDemoAgency } from '../src/domain/agencies.js';
-import { hashApiKey } from '../src/domain/keys.js';
+import { fixedClock } from '../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 
 describe('migrations and invariants', () => {

@@ -17,62 +17,12 @@
  * leave every đồng accounted for (credits seen only in the statement, cash held past its deadline,
  * receipts still owing) are `flags`, not failed checks.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { todayInVietnam } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
-import { cashInCustody } from './deposits.js';
+import { cashInCustody } from '../ledger/custody.js';
+import { dayWindow, HO_CHI_MINH_TZ, localHourOf } from '../shared/time.js';
 
 type Db = Knex | Knex.Transaction;
-
-/** Asia/Ho_Chi_Minh is UTC+7 all year: Vietnam has had no daylight saving time since 1975. */
-export const HO_CHI_MINH_OFFSET_MS = 7 * 3600_000;
-export const HO_CHI_MINH_TZ = 'Asia/Ho_Chi_Minh';
-
-export interface DayWindow {
-  /** `YYYY-MM-DD`, the local calendar day. */
-  date: string;
-  /** 00:00 local, inclusive. */
-  start: Date;
-  /** 00:00 local the next day, exclusive. */
-  end: Date;
-}
-
-/**
- * The instants a local day covers, or `undefined` for something that is not a real calendar date.
- *
- * @example
- * dayWindow('2026-11-23'); // { start: 2026-11-22T17:00:00Z, end: 2026-11-23T17:00:00Z, … }
- */
-export function dayWindow(date: string): DayWindow | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
-  // Date.parse rolls 2026-02-30 over into March; a real date survives the round trip.
-  if (Number.isNaN(midnightUtc) || new Date(midnightUtc).toISOString().slice(0, 10) !== date)
-    return undefined;
-  const start = new Date(midnightUtc - HO_CHI_MINH_OFFSET_MS);
-  return { date, start, end: new Date(start.getTime() + 86400_000) };
-}
-
-/**
- * The local calendar day of an instant.
- *
- * @example
- * localDateOf(new Date('2026-11-22T17:00:00Z')); // '2026-11-23'
- */
-export function localDateOf(at: Date): string {
-  return todayInVietnam(at);
-}
-
-/** The local hour (0–23) of an instant. */
-export function localHourOf(at: Date): number {
-  return new Date(at.getTime() + HO_CHI_MINH_OFFSET_MS).getUTCHours();
-}
-
-/** The local day before `date`. */
-export function previousDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
-}
 
 export interface Tally {
   count: number;
@@ -193,8 +143,6 @@ async function rows<T = Record<string, unknown>>(db: Db, sql: string, bindings: 
   const result = await db.raw(sql, bindings as Knex.RawBinding[]);
   return result.rows as T[];
 }
-
-const iso = (value: unknown): string => new Date(value as string).toISOString();
 
 // Allocations no reversal has undone: the money a receipt holds from the bank.
 const activeAllocationsSql = `
@@ -564,108 +512,4 @@ async function receiptSeriesCheck(
     actual,
     detail: `Số biên lai cấp trong ngày liên tục, không trùng${notes.length ? ` (${notes.join('; ')})` : ''}`,
   };
-}
-
-// --- runs ---------------------------------------------------------------------------------------------
-
-export interface ReconciliationRun {
-  id: string;
-  agencyId: string;
-  date: string;
-  generatedAt: string;
-  actor: string;
-  balanced: boolean;
-  report: ReconciliationReport;
-}
-
-/** A 64-bit advisory lock key for one agency-day, stable across processes and instances. */
-export function reconciliationLockKey(agencyId: string, date: string): string {
-  const digest = createHash('sha256').update(`thuphi:reconciliation:${agencyId}:${date}`).digest();
-  return digest.readBigInt64BE(0).toString();
-}
-
-export type RunOutcome =
-  | { status: 'ran'; run: ReconciliationRun }
-  /** Another instance holds the agency-day's lock right now. */
-  | { status: 'locked' }
-  /** `once` was asked and a run by the same actor already exists for the agency-day. */
-  | { status: 'already_ran'; run: ReconciliationRun };
-
-/**
- * Computes and stores a run. Under the agency-day's transaction-scoped advisory lock, so two instances
- * never compute the same day at once. With `once` (the scheduled job) the lock is only tried: the
- * instance that loses skips, and one that comes later finds the run already made and skips too.
- * Without it (a person asking) the call waits for the lock and always adds a new run.
- *
- * @example
- * const outcome = await runReconciliation(db, { agencyId: 'demo', date: '2026-11-23', actor: 'cron', now: new Date(), once: true });
- */
-export async function runReconciliation(
-  db: Knex,
-  input: { agencyId: string; date: string; actor: string; now: Date; once?: boolean },
-): Promise<RunOutcome> {
-  return db.transaction(async (trx) => {
-    const key = reconciliationLockKey(input.agencyId, input.date);
-    if (input.once) {
-      const [lock] = await rows<{ ok: boolean }>(trx, 'select pg_try_advisory_xact_lock(?::bigint) as ok', [
-        key,
-      ]);
-      if (!lock?.ok) return { status: 'locked' as const };
-      const existing = await trx('reconciliation_runs')
-        .where({ agency_id: input.agencyId, date: input.date, actor: input.actor })
-        .orderBy('generated_at', 'desc')
-        .first();
-      if (existing) return { status: 'already_ran' as const, run: toRun(existing) };
-    } else {
-      await trx.raw('select pg_advisory_xact_lock(?::bigint)', [key]);
-    }
-    const report = await computeReconciliation(trx, input.agencyId, input.date, input.now);
-    const row = {
-      id: randomUUID(),
-      agency_id: input.agencyId,
-      date: input.date,
-      generated_at: input.now,
-      actor: input.actor,
-      balanced: report.balanced,
-      report: JSON.stringify(report),
-    };
-    await trx('reconciliation_runs').insert(row);
-    return { status: 'ran' as const, run: toRun({ ...row, report }) };
-  });
-}
-
-function toRun(row: Record<string, unknown>): ReconciliationRun {
-  const report = (
-    typeof row.report === 'string' ? JSON.parse(row.report) : row.report
-  ) as ReconciliationReport;
-  return {
-    id: row.id as string,
-    agencyId: row.agency_id as string,
-    date: row.date as string,
-    generatedAt: iso(row.generated_at),
-    actor: row.actor as string,
-    balanced: Boolean(row.balanced),
-    report,
-  };
-}
-
-/** The newest run of an agency-day, or `undefined` if the day was never reconciled. */
-export async function latestReconciliation(
-  db: Db,
-  agencyId: string,
-  date: string,
-): Promise<ReconciliationRun | undefined> {
-  const row = await db('reconciliation_runs')
-    .where({ agency_id: agencyId, date })
-    .orderBy([
-      { column: 'generated_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .first();
-  return row ? toRun(row) : undefined;
-}
-
-/** Agencies to reconcile: every agency (each is reconciled separately, under its own lock). */
-export async function agencyIds(db: Db): Promise<string[]> {
-  return (await db('agencies').orderBy('id').select('id')).map((r) => r.id as string);
 }

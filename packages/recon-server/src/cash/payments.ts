@@ -5,14 +5,14 @@
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isUniqueViolation } from '../db/errors.js';
 import { toVnd } from '../db/money.js';
 import { enqueueEvent } from '../events/outbox.js';
-import { AppError } from '../http/errors.js';
-import { audit } from './audit.js';
-import { paidAmountOf } from './ledger.js';
-import { lockPayableReceipt } from './matching.js';
-import { assignReceiptNumber, formatReceiptNumber, type ReceiptNumber } from './receipt-numbers.js';
-import { isUniqueViolation } from './receipts.js';
+import { audit } from '../ledger/audit.js';
+import { paidAmountOf } from '../ledger/positions.js';
+import { assignReceiptNumber, formatReceiptNumber, type ReceiptNumber } from '../ledger/receipt-numbers.js';
+import { lockPayableReceipt } from '../matching/allocate.js';
+import { AppError } from '../shared/errors.js';
 
 /** Papers a clerk checks: căn cước (công dân), the old chứng minh nhân dân, a passport, or another. */
 export type IdDocumentType = 'cccd' | 'cmnd' | 'passport' | 'other';

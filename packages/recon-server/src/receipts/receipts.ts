@@ -6,17 +6,22 @@ import {
   assess,
   generateReference,
   type ScheduleSet,
-  todayInVietnam,
 } from '@thuphi/fee-core';
 import { encode, formatDong, MAX_AMOUNT, safeMemo } from '@thuphi/qr';
 import type { Knex } from 'knex';
-import type { Clock } from '../clock.js';
+import {
+  type CollectionAccount,
+  collectionAccountById,
+  defaultCollectionAccount,
+} from '../agencies/agencies.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { toVnd } from '../db/money.js';
-import { AppError } from '../http/errors.js';
-import { type CollectionAccount, collectionAccountById, defaultCollectionAccount } from './agencies.js';
-import { audit } from './audit.js';
-import { activeAllocations } from './ledger.js';
-import { formatReceiptNumber } from './receipt-numbers.js';
+import { audit } from '../ledger/audit.js';
+import { activeAllocations } from '../ledger/positions.js';
+import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import { localDateOf } from '../shared/time.js';
 
 export type ReceiptStatus = 'open' | 'partially_paid' | 'paid' | 'exempt' | 'void';
 
@@ -150,7 +155,7 @@ export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInp
 function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clock: Clock): Assessment {
   let assessment: Assessment;
   try {
-    assessment = assess(schedules, { ...request, date: request.date ?? hoChiMinhDate(clock.now()) });
+    assessment = assess(schedules, { ...request, date: request.date ?? localDateOf(clock.now()) });
   } catch (error) {
     const e = error as { message?: string; field?: string; code?: string };
     if (e && typeof e.code === 'string') {
@@ -173,13 +178,24 @@ function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clo
   return assessment;
 }
 
-/** The calendar day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving), as fee rules are dated. */
-export function hoChiMinhDate(at: Date): string {
-  return todayInVietnam(at);
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+/**
+ * The receipt behind a counter display URL, whichever agency it belongs to (its random id is the
+ * capability), with the agency's name to show.
+ *
+ * @example
+ * const found = await findCounterReceipt(db, receiptId);
+ */
+export async function findCounterReceipt(
+  db: Knex,
+  id: string,
+): Promise<{ receipt: Receipt; agencyName: string } | undefined> {
+  const row = await db('receipts as r')
+    .join('agencies as a', 'a.id', 'r.agency_id')
+    .where('r.id', id)
+    .first('r.agency_id', 'a.name');
+  if (!row) return undefined;
+  const receipt = await findReceipt(db, row.agency_id, id);
+  return receipt && { receipt, agencyName: row.name };
 }
 
 /** Reads one of the agency's receipts with its derived status; another agency's id reads as absent. */

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
-import { PAID_BY_RECEIPT_SQL } from './ledger.js';
+import { PAID_BY_RECEIPT_SQL } from '../ledger/positions.js';
 
 export interface CreditView {
   id: string;

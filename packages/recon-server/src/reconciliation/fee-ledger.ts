@@ -8,8 +8,9 @@
 import { formatVnd, vndInWords } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import { toVnd } from '../db/money.js';
-import { formatReceiptNumber } from './receipt-numbers.js';
-import { dayWindow, localDateOf } from './reconciliation.js';
+import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
+import { escapeHtml } from '../shared/html.js';
+import { dayWindow, localDateOf, localWallClock } from '../shared/time.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -179,19 +180,6 @@ export function methodLabel(method: LedgerMethod): string {
   return METHOD_LABEL[method];
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML content and quoted attributes alike. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
 /** `2026-11-23` → `23/11/2026`, as Vietnamese documents write dates. */
 export function viDate(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
@@ -203,7 +191,7 @@ function money(amount: number): string {
 }
 
 function viDateTime(iso: string): string {
-  const local = new Date(Date.parse(iso) + 7 * 3600_000).toISOString();
+  const local = localWallClock(new Date(iso)).toISOString();
   return `${local.slice(11, 16)} ${viDate(local.slice(0, 10))}`;
 }
 
