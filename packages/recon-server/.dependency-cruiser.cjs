@@ -78,7 +78,8 @@ layers.forEach((layer, rank) => {
 module.exports = {
   forbidden,
   options: {
-    doNotFollow: { path: 'node_modules' },
+    // Only src/ is checked: npm packages and the workspace packages beside this one are leaves.
+    doNotFollow: { path: ['node_modules', '^\\.\\./'] },
     // `import type` is a dependency on the layer too.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

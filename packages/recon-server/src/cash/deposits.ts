@@ -7,7 +7,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { defaultCollectionAccount } from '../agencies/agencies.js';
-import { toVnd } from '../db/money.js';
 import { audit } from '../ledger/audit.js';
 import { depositBatchCode } from '../ledger/deposit-rules.js';
 import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
@@ -84,7 +83,7 @@ export async function createDepositBatch(
     if (cash.length === 0) {
       throw new AppError('nothing_to_deposit', { detail: `clerk key ${input.clerkKeyId} holds no cash` });
     }
-    const amount = cash.reduce((sum, c) => sum + toVnd(c.amount), 0);
+    const amount = cash.reduce((sum, c) => sum + c.amount, 0);
     const date = localDateOf(at);
     const prefix = depositBatchCode(date, 1).slice(0, 8);
     const today = await trx('deposit_batches')
@@ -92,7 +91,7 @@ export async function createDepositBatch(
       .andWhere('code', 'like', `${prefix}%`)
       .count({ n: '*' })
       .first();
-    const seq = Number(today?.n ?? 0) + 1;
+    const seq = ((today?.n as number | undefined) ?? 0) + 1;
     if (seq > 999) throw new AppError('conflict', { detail: 'at most 999 deposit batches a day' });
     const code = depositBatchCode(date, seq);
     const account = await defaultCollectionAccount(trx, input.agencyId);
@@ -154,14 +153,14 @@ export async function findDepositBatch(
       'n.series',
       'n.number',
     );
-  const amount = toVnd(batch.amount);
+  const amount = batch.amount;
   const outcome = match?.outcome as 'exact' | 'short' | 'excess' | undefined;
   return {
     id: batch.id,
     code: batch.code,
     clerkKeyId: batch.clerk_key_id,
     amount,
-    count: Number(batch.item_count),
+    count: batch.item_count,
     memo: `${batch.code} NOP TIEN THU HO`,
     depositTo: batch.account_number
       ? { bankBin: batch.bank_bin, accountNumber: batch.account_number, accountName: batch.account_name }
@@ -172,20 +171,20 @@ export async function findDepositBatch(
     credit: match
       ? {
           id: match.id,
-          amount: toVnd(match.amount),
+          amount: match.amount,
           bookedAt: new Date(match.booked_at).toISOString(),
           bankReference: match.bank_reference ?? null,
-          matchedAmount: toVnd(match.matched_amount),
+          matchedAmount: match.matched_amount,
           outcome: match.outcome,
         }
       : null,
-    difference: match ? toVnd(match.amount) - amount : null,
+    difference: match ? match.amount - amount : null,
     items: items.map((row) => ({
       cashPaymentId: row.id,
       receiptId: row.receipt_id,
       receiptNumber:
-        row.series != null ? formatReceiptNumber({ series: row.series, number: toVnd(row.number) }) : null,
-      amount: toVnd(row.amount),
+        row.series != null ? formatReceiptNumber({ series: row.series, number: row.number }) : null,
+      amount: row.amount,
       payerName: row.payer_name,
       collectedAt: new Date(row.collected_at).toISOString(),
     })),

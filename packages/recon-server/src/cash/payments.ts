@@ -6,7 +6,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../db/errors.js';
-import { toVnd } from '../db/money.js';
 import { enqueueEvent } from '../events/outbox.js';
 import { audit } from '../ledger/audit.js';
 import { paidAmountOf } from '../ledger/positions.js';
@@ -118,7 +117,7 @@ export async function recordCashPayment(
         .where({ receipt_id: receipt.id })
         .first('series', 'number');
       const number: ReceiptNumber = existing
-        ? { series: existing.series, number: toVnd(existing.number) }
+        ? { series: existing.series, number: existing.number }
         : await assignReceiptNumber(trx, ctx.agencyId, receipt.id, at);
       // The same payload as a bank payment's receipt.paid, so subscribers need no second code path.
       await enqueueEvent(trx, {

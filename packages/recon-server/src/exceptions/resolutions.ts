@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { enqueueEvent } from '../events/outbox.js';
 import { audit } from '../ledger/audit.js';
 import { creditPosition, paidAmountOf } from '../ledger/positions.js';
@@ -116,7 +115,7 @@ export async function reverseAllocation(
         allocationId: allocation.id,
         creditId: allocation.credit_id,
         receiptId: allocation.receipt_id,
-        amount: toVnd(allocation.amount),
+        amount: allocation.amount,
         reason: input.reason,
       },
       at,

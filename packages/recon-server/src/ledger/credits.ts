@@ -1,7 +1,6 @@
 /** @module Bank credits: idempotent recording of money that reached a collection account. */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { prepared } from '../db/prepared.js';
 import { AppError } from '../shared/errors.js';
 import { SAME_MONEY_SHARED_LOCK_SQL, sameMoneyKey } from './same-money.js';
@@ -132,9 +131,9 @@ export async function recordCredit(
   if (!creditId) {
     const existing = await findKnownCredit(trx, agencyId, credit);
     if (!existing) throw new Error('credit insert was ignored but no existing credit was found');
-    if (toVnd(existing.amount) !== credit.amount || existing.account_number !== credit.accountNumber) {
+    if (existing.amount !== credit.amount || existing.account_number !== credit.accountNumber) {
       throw new AppError('credit_conflict', {
-        detail: `transaction ${credit.providerTxnId} was recorded with amount ${toVnd(existing.amount)} to account ${existing.account_number}`,
+        detail: `transaction ${credit.providerTxnId} was recorded with amount ${existing.amount} to account ${existing.account_number}`,
       });
     }
     return { status: 'duplicate', creditId: existing.id };

@@ -3,7 +3,6 @@
  * batch, with the agency's deposit deadline applied. Read by the custody page and the daily report.
  */
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { AppError } from '../shared/errors.js';
 import { type DepositRule, depositDeadline } from './deposit-rules.js';
 
@@ -15,7 +14,7 @@ export async function depositRuleOf(db: Db, agencyId: string): Promise<DepositRu
     .where({ id: agencyId })
     .first('cash_deposit_cadence', 'cash_deposit_grace_days');
   if (!row) throw new AppError('unknown_agency');
-  return { cadence: row.cash_deposit_cadence, graceDays: Number(row.cash_deposit_grace_days) };
+  return { cadence: row.cash_deposit_cadence, graceDays: row.cash_deposit_grace_days };
 }
 
 export interface ClerkCustody {
@@ -57,7 +56,7 @@ export async function cashInCustody(db: Db, agencyId: string, at: Date): Promise
   const byClerk = new Map<string, ClerkCustody>();
   for (const row of rows) {
     const collectedAt = new Date(row.collected_at);
-    const amount = toVnd(row.amount);
+    const amount = row.amount;
     const late = depositDeadline(collectedAt, rule).getTime() <= at.getTime();
     let entry = byClerk.get(row.clerk_key_id);
     if (!entry) {

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { prepared } from '../db/prepared.js';
 import { notifyAfterCommit } from '../events/bus.js';
 import type { EventType } from '../events/outbox.js';
@@ -149,7 +148,7 @@ export async function allocate(
       }),
     }),
   );
-  const row = (result.rows as { series: string | null; number: string | number | null }[])[0];
+  const row = (result.rows as { series: string | null; number: number | null }[])[0];
   if (fullyPaid && !row?.series) {
     throw new Error(`agency ${input.agencyId} does not exist: no receipt series to number from`);
   }
@@ -162,7 +161,7 @@ export async function allocate(
     allocated: amount,
     unallocated,
     receiptStatus,
-    receiptNumber: row?.series ? { series: row.series, number: toVnd(row.number) } : null,
+    receiptNumber: row?.series ? { series: row.series, number: row.number! } : null,
   };
 }
 
@@ -210,7 +209,7 @@ export async function lockPayableReceipt(
   if (!row) return undefined;
   return {
     id: row.id as string,
-    amount: toVnd(row.amount as string | number),
+    amount: row.amount as number,
     dossierCode: row.dossier_code as string,
     reference: row.reference as string,
     payable: row.opened_as === 'open',

@@ -1,7 +1,6 @@
 /** @module The ladder's deposit step: a credit whose memo carries a deposit batch code proves that batch. */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { audit } from '../ledger/audit.js';
 import type { BankCredit } from '../ledger/credits.js';
 import { findDepositBatchCodes } from '../ledger/deposit-rules.js';
@@ -32,7 +31,7 @@ export async function matchDepositCredit(
   const depositBatchId: string = batch.id;
   const taken = await trx('deposit_matches').where({ batch_id: depositBatchId }).first('id');
   if (taken) return { matched: false, reason: 'deposit_already_credited', depositBatchId };
-  const batchAmount = toVnd(batch.amount);
+  const batchAmount = batch.amount;
   const outcome = credit.amount === batchAmount ? 'exact' : credit.amount < batchAmount ? 'short' : 'excess';
   await trx('deposit_matches').insert({
     id: randomUUID(),

@@ -15,7 +15,6 @@ import {
   defaultCollectionAccount,
 } from '../agencies/agencies.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { toVnd } from '../db/money.js';
 import { audit } from '../ledger/audit.js';
 import { activeAllocations } from '../ledger/positions.js';
 import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
@@ -233,9 +232,8 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
     .where({ receipt_id: id })
     .orderBy('collected_at')
     .select('id', 'amount', 'clerk_key_id', 'clerk_name', 'payer_name', 'collected_at');
-  const amount = toVnd(row.amount);
-  const paid =
-    payments.reduce((sum, p) => sum + toVnd(p.amount), 0) + cash.reduce((sum, c) => sum + toVnd(c.amount), 0);
+  const amount = row.amount;
+  const paid = payments.reduce((sum, p) => sum + p.amount, 0) + cash.reduce((sum, c) => sum + c.amount, 0);
   const assessment: Assessment =
     typeof row.assessment === 'string' ? JSON.parse(row.assessment) : row.assessment;
   const status: ReceiptStatus =
@@ -265,7 +263,7 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
       : null,
     qrPayload: row.qr_payload,
     receiptNumber:
-      row.series != null ? formatReceiptNumber({ series: row.series, number: toVnd(row.number) }) : null,
+      row.series != null ? formatReceiptNumber({ series: row.series, number: row.number }) : null,
     paidAt: status === 'paid' && row.assigned_at ? new Date(row.assigned_at).toISOString() : null,
     payments: [
       ...payments.map(
@@ -276,7 +274,7 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
           matchedBy: p.method,
           source: p.provider,
           bankReference: p.bank_reference ?? null,
-          amount: toVnd(p.amount),
+          amount: p.amount,
           at: new Date(p.created_at).toISOString(),
         }),
       ),
@@ -286,7 +284,7 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
           cashPaymentId: c.id,
           clerk: { keyId: c.clerk_key_id, name: c.clerk_name ?? null },
           payerName: c.payer_name,
-          amount: toVnd(c.amount),
+          amount: c.amount,
           at: new Date(c.collected_at).toISOString(),
         }),
       ),

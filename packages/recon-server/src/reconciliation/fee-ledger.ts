@@ -7,7 +7,6 @@
  */
 import { formatVnd, vndInWords } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
 import { escapeHtml } from '../shared/html.js';
 import { dayWindow, localDateOf, localWallClock } from '../shared/time.js';
@@ -116,9 +115,9 @@ export async function feeLedger(
       entry.amount += line.amount;
       byFee.set(key, entry);
     }
-    const amount = toVnd(row.amount);
-    const bankTransfer = toVnd(row.bank_paid);
-    const cash = toVnd(row.cash_paid);
+    const amount = row.amount as number;
+    const bankTransfer = row.bank_paid as number;
+    const cash = row.cash_paid as number;
     const held = bankTransfer + cash;
     const paidAt = new Date(row.assigned_at as string);
     let note: string | null = null;
@@ -128,9 +127,9 @@ export async function feeLedger(
       seq: i + 1,
       date: localDateOf(paidAt),
       paidAt: paidAt.toISOString(),
-      receiptNumber: formatReceiptNumber({ series: row.series as string, number: toVnd(row.number) }),
+      receiptNumber: formatReceiptNumber({ series: row.series as string, number: row.number as number }),
       series: row.series as string,
-      number: toVnd(row.number),
+      number: row.number as number,
       dossierCode: row.dossier_code as string,
       payerName: row.payer_name as string,
       content: lines.map((l) => l.name).join('; '),

@@ -6,7 +6,6 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { audit } from '../ledger/audit.js';
 import { lockSameMoney } from '../ledger/same-money.js';
 import { ingestCredit } from '../matching/ingest.js';
@@ -226,7 +225,7 @@ export async function loadStatementImport(
     line: l.line,
     outcome: l.outcome,
     ...(l.direction ? { direction: l.direction } : {}),
-    ...(l.amount !== null ? { amount: toVnd(l.amount) } : {}),
+    ...(l.amount !== null ? { amount: l.amount } : {}),
     ...(l.booked_at ? { bookedAt: new Date(l.booked_at).toISOString() } : {}),
     ...(l.memo !== null ? { memo: l.memo } : {}),
     ...(l.bank_reference ? { bankReference: l.bank_reference } : {}),
@@ -244,8 +243,8 @@ export async function loadStatementImport(
     format: row.format,
     accountNumber: row.account_number,
     currency: row.currency,
-    openingBalance: row.opening_balance === null ? null : toVnd(row.opening_balance),
-    closingBalance: row.closing_balance === null ? null : toVnd(row.closing_balance),
+    openingBalance: row.opening_balance === null ? null : row.opening_balance,
+    closingBalance: row.closing_balance === null ? null : row.closing_balance,
     balanceCheck: balanceCheck ?? null,
     counts: countsOf(lines),
     lines,
