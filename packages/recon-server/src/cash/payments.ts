@@ -3,7 +3,7 @@
  * instead of paying the fee online from a personal account. The receipt becomes paid (method cash),
  * gets its number, and the cash stays in the clerk's custody until it is deposited.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../db/errors.js';
 import { enqueueEvent } from '../events/outbox.js';
@@ -12,6 +12,7 @@ import { paidAmountOf } from '../ledger/positions.js';
 import { assignReceiptNumber, formatReceiptNumber, type ReceiptNumber } from '../ledger/receipt-numbers.js';
 import { lockPayableReceipt } from '../matching/allocate.js';
 import { AppError } from '../shared/errors.js';
+import { hmacHex } from '../shared/signing.js';
 
 /** Papers a clerk checks: căn cước (công dân), the old chứng minh nhân dân, a passport, or another. */
 export type IdDocumentType = 'cccd' | 'cmnd' | 'passport' | 'other';
@@ -36,7 +37,7 @@ export function normaliseIdNumber(number: string): string {
 export function hashIdDocument(key: string, number: string): { hash: string; last4: string } {
   const normalised = normaliseIdNumber(number);
   return {
-    hash: createHmac('sha256', key).update(normalised, 'utf8').digest('hex'),
+    hash: hmacHex('sha256', key, normalised),
     last4: normalised.slice(-4),
   };
 }

@@ -88,3 +88,13 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Knex>
     connection: () => ({ pglite }) as object,
   });
 }
+
+/**
+ * One round trip to the database, for the liveness check; throws when it cannot be reached.
+ *
+ * @example
+ * await pingDatabase(db);
+ */
+export async function pingDatabase(db: Knex): Promise<void> {
+  await db.raw('select 1');
+}

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { DEV_ID_HASH_KEY, defaultConfig, type ServerConfig } from '../config.js';
+import { pingDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
@@ -90,7 +91,7 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   app.get('/healthz', async (_req, res) => {
-    await db.raw('select 1');
+    await pingDatabase(db);
     res.json({ status: 'ok' });
   });
 
