@@ -1,9 +1,9 @@
 /** Shared helpers for the provider adapter tests: the reference samples and failure reasons. */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { CallbackVerificationError } from '../../src/callbacks/generic-signature.js';
 import { CallbackPayloadError } from '../../src/callbacks/providers/index.js';
 import type { CallbackRequest } from '../../src/callbacks/providers/types.js';
+import { CallbackVerificationError } from '../../src/shared/signing.js';
 
 /** /work/shared/reference/webhooks, five levels up from this folder (test/providers → /work). */
 const SAMPLES = new URL('../../../../../shared/reference/webhooks/', import.meta.url);

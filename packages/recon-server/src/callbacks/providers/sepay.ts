@@ -12,7 +12,7 @@
  * bearer token from us) is not supported.
  */
 import { z } from 'zod';
-import { CallbackVerificationError } from '../generic-signature.js';
+import { CallbackVerificationError } from '../../shared/signing.js';
 import { decodeJsonBody, MAX_CREDIT_VND, parsePayload } from './payload.js';
 import { headerValue, hexSignatureMatches, hmacHex, secretsEqual } from './signing.js';
 import { bankTimeSchema } from './timestamps.js';
