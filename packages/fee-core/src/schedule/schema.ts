@@ -148,7 +148,9 @@ export const TWO_LEVEL_FROM = '2025-07-01';
 const levelSchema = z.enum(['central', 'province', 'district', 'commune']);
 /** Who collects, from when to when: the collecting level changed with the 2025 reorganisation. */
 const collectionPeriodSchema = z.strictObject({
-  from: isoDate,
+  // `null` only on the first period: since the fee began (what a plain list of levels is normalised to, so a
+  // validated schedule validates again unchanged).
+  from: isoDate.nullable(),
   to: isoDate.nullable(),
   levels: z.array(levelSchema).min(1),
   collector: z.string().min(1).optional(),
@@ -309,7 +311,14 @@ export const scheduleSchema = z
     fees: z.array(feeSchema).default([]),
     rules: z.array(ruleSchema).default([]),
   })
-  .superRefine((s, ctx) => checkLayer(s, (path, message) => ctx.addIssue({ code: 'custom', path, message })))
+  .superRefine((s, ctx) =>
+    checkCategories(s, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+  )
+  // Where a layer is in force is checked even when other parts are invalid, so one run reports every problem.
+  .superRefine(
+    (s, ctx) => checkTerritory(s, (path, message) => ctx.addIssue({ code: 'custom', path, message })),
+    { when: (payload) => payload.value !== null && typeof payload.value === 'object' },
+  )
   // Duplicate ids are checked even when other parts of the file are invalid (`when`), so one run of the
   // validator reports every problem; the data may be partly malformed here, hence the defensive reads.
   .superRefine(
@@ -336,43 +345,56 @@ export const scheduleSchema = z
 
 type Formula = z.infer<typeof formulaSchema>;
 
-// Layer-level checks: a real province layer says where it is in force (on the 2025 map); every category a rule
-// names is declared in the file.
-function checkLayer(
+// A real province layer says where it is in force, on the 2025 map. The data may be partly malformed here (this
+// runs even when other parts are invalid), hence the defensive reads.
+function checkTerritory(raw: unknown, at: (path: (string | number)[], message: string) => void): void {
+  const s = raw as { level?: unknown; example?: unknown; territory?: unknown };
+  const t = s.territory as
+    | { province?: unknown; formerProvince?: unknown; covers?: unknown }
+    | undefined
+    | null;
+  const example = s.example === true;
+  if (s.level === 'province' && !example && (t === undefined || t === null)) {
+    at(['territory'], 'tầng tỉnh phải khai báo territory.province (tỉnh trên bản đồ từ 01/07/2025)');
+  }
+  if (t === undefined || t === null || typeof t !== 'object') return;
+  if (s.level !== undefined && s.level !== 'province')
+    at(['territory'], 'chỉ tầng tỉnh (level: province) có territory');
+  if (example) at(['territory'], 'biểu phí ví dụ không gắn với tỉnh thật');
+  if (typeof t.province !== 'string') return;
+  const province = provinceBySlug(t.province);
+  if (province === undefined) {
+    at(['territory', 'province'], `không có tỉnh "${t.province}" trong 34 tỉnh, thành phố từ 01/07/2025`);
+    return;
+  }
+  const formers = province.formerProvinces.map((f) => f.slug);
+  const check = (slug: unknown, path: (string | number)[]) => {
+    if (typeof slug === 'string' && !formers.includes(slug))
+      at(path, `${province.fullName} không gồm tỉnh cũ "${slug}" (gồm: ${formers.join(', ')})`);
+  };
+  if (t.formerProvince !== undefined) check(t.formerProvince, ['territory', 'formerProvince']);
+  if (Array.isArray(t.covers)) {
+    t.covers.forEach((c: unknown, i) => {
+      check((c as { formerProvince?: unknown } | null)?.formerProvince, [
+        'territory',
+        'covers',
+        i,
+        'formerProvince',
+      ]);
+    });
+    if (t.formerProvince !== undefined)
+      at(['territory', 'covers'], 'tầng của tỉnh cũ (formerProvince) không có covers');
+  }
+}
+
+// Every category a rule names is declared in the file.
+function checkCategories(
   s: {
-    level: string;
-    example: boolean;
-    territory?: z.infer<typeof territorySchema> | undefined;
     categories: Record<string, unknown>;
     rules: { when: { anyCategory?: string[] | undefined; allCategories?: string[] | undefined } }[];
   },
   at: (path: (string | number)[], message: string) => void,
 ): void {
-  const t = s.territory;
-  if (s.level === 'province' && !s.example && t === undefined) {
-    at(['territory'], 'tầng tỉnh phải khai báo territory.province (tỉnh trên bản đồ từ 01/07/2025)');
-  }
-  if (t !== undefined) {
-    if (s.level !== 'province') at(['territory'], 'chỉ tầng tỉnh (level: province) có territory');
-    if (s.example) at(['territory'], 'biểu phí ví dụ không gắn với tỉnh thật');
-    const province = provinceBySlug(t.province);
-    if (province === undefined) {
-      at(['territory', 'province'], `không có tỉnh "${t.province}" trong 34 tỉnh, thành phố từ 01/07/2025`);
-    } else {
-      const formers = province.formerProvinces.map((f) => f.slug);
-      const check = (slug: string, path: (string | number)[]) => {
-        if (!formers.includes(slug))
-          at(path, `${province.fullName} không gồm tỉnh cũ "${slug}" (gồm: ${formers.join(', ')})`);
-      };
-      if (t.formerProvince !== undefined) check(t.formerProvince, ['territory', 'formerProvince']);
-      t.covers?.forEach((c, i) => {
-        check(c.formerProvince, ['territory', 'covers', i, 'formerProvince']);
-      });
-    }
-    if (t.formerProvince !== undefined && t.covers !== undefined) {
-      at(['territory', 'covers'], 'tầng của tỉnh cũ (formerProvince) không có covers');
-    }
-  }
   s.rules.forEach((rule, i) => {
     for (const key of ['anyCategory', 'allCategories'] as const) {
       rule.when[key]?.forEach((c, k) => {
@@ -434,9 +456,11 @@ function checkCollection(
       at(['collectingLevel', j], 'không trộn cấp và thời kỳ');
       return;
     }
-    if (p.to !== null && p.to < p.from) at(['collectingLevel', j, 'to'], 'ngày kết thúc trước ngày bắt đầu');
+    if (p.from === null && j > 0) at(['collectingLevel', j, 'from'], 'chỉ thời kỳ đầu được có from: null');
+    if (p.to !== null && p.from !== null && p.to < p.from)
+      at(['collectingLevel', j, 'to'], 'ngày kết thúc trước ngày bắt đầu');
     const prev = c[j - 1];
-    if (typeof prev === 'object' && (prev.to === null || prev.to >= p.from)) {
+    if (typeof prev === 'object' && (prev.to === null || (p.from !== null && prev.to >= p.from))) {
       at(['collectingLevel', j, 'from'], `chồng lấn với collectingLevel[${j - 1}]`);
     }
     const after = p.to === null || p.to >= TWO_LEVEL_FROM;
