@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/** The `thuphi` command-line tool: `thuphi qr …`, `thuphi fee …`, `thuphi agency …`, `thuphi serve`. */
+/** The `thuphi` command-line tool: `thuphi qr …`, `thuphi fee …`, `thuphi schedule …`, `thuphi agency …`, `thuphi serve`. */
 import { Command } from 'commander';
 import { agencyCommand } from './commands/agency.js';
 import { feeCommand } from './commands/fee.js';
 import { qrCommand } from './commands/qr.js';
 import { reconCommand } from './commands/recon.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
 import { statementCommand } from './commands/statement.js';
 
@@ -17,5 +18,6 @@ program.addCommand(feeCommand());
 program.addCommand(agencyCommand());
 program.addCommand(reconCommand());
 program.addCommand(statementCommand());
+program.addCommand(scheduleCommand());
 
 await program.parseAsync(process.argv);
