@@ -13,10 +13,18 @@ export {
   verifyGenericSignature,
 } from './callbacks/generic-signature.js';
 export { type Clock, fixedClock, systemClock } from './clock.js';
-export { defaultConfig, type ServerConfig, settingsFromEnv } from './config.js';
+export {
+  defaultConfig,
+  defaultHttpLimits,
+  type HttpLimits,
+  type ServerConfig,
+  settingsFromEnv,
+} from './config.js';
+export { DataDirLockedError } from './db/lock.js';
 export { migrateLatest, migrateRollbackAll } from './db/migrate.js';
 export { type DatabaseOptions, engineOf, openDatabase } from './db/open.js';
 export { DEMO_AGENCY_ID, seedDemoAgency } from './domain/agencies.js';
 export { type AppDependencies, createApp } from './http/app.js';
 export { AppError, type ProblemCode, problems } from './http/errors.js';
+export { createHttpServer } from './http-server.js';
 export { startServer } from './server.js';

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { lockDataDir } from './lock.js';
 
 export interface DatabaseOptions {
   /** `postgres://…` switches to PostgreSQL; anything else means embedded PGlite. */
@@ -21,7 +22,9 @@ export function engineOf(db: Knex): Engine {
 }
 
 /**
- * Opens a knex instance on PostgreSQL or PGlite. Both run the same migrations.
+ * Opens a knex instance on PostgreSQL or PGlite. Both run the same migrations. A PGlite folder is
+ * locked for this process until `destroy()`: a second process gets a `DataDirLockedError` naming the
+ * holder's pid.
  *
  * @example
  * const db = await openDatabase({ dataDir: './.thuphi/pgdata' });
@@ -36,8 +39,30 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Knex>
     });
   }
   const dataDir = options.dataDir ?? ':memory:';
-  if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir === ':memory:' ? undefined : dataDir);
+  if (dataDir === ':memory:') return pgliteKnex(new PGlite());
+  mkdirSync(dataDir, { recursive: true });
+  // One process per folder (see lock.ts): refused here, before PGlite touches a file.
+  const lock = lockDataDir(dataDir);
+  try {
+    const db = await pgliteKnex(new PGlite(dataDir));
+    // The folder is free again once the database is closed (`knex.destroy()` ends in the client's).
+    const client = db.client as { destroy(callback?: unknown): Promise<void> };
+    const destroy = client.destroy.bind(client);
+    client.destroy = async (callback?: unknown) => {
+      try {
+        return await destroy(callback);
+      } finally {
+        lock.release();
+      }
+    };
+    return db;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function pgliteKnex(pglite: PGlite): Promise<Knex> {
   await pglite.waitReady;
   return knexFactory({
     client: ClientPgLite,

@@ -17,7 +17,7 @@ import { sepayWebhookBody } from '../../callbacks/providers/sepay.js';
 import type { ProviderName } from '../../callbacks/providers/types.js';
 import type { Clock } from '../../clock.js';
 import { prepared } from '../../db/prepared.js';
-import { toProviderSettings } from '../../domain/agencies.js';
+import { collectionAccountNumbers, toProviderSettings } from '../../domain/agencies.js';
 import { type IngestOutcome, ingestCredit } from '../../domain/credits.js';
 import { AppError } from '../errors.js';
 import { problem } from '../openapi/common.js';
@@ -228,10 +228,14 @@ async function receive(
     }
 
     const ignored = [...parsed.ignored];
-    // A provider watching several accounts reports all of them; only the configured ones are ours.
+    // A provider watching several accounts reports all of them; only the configured ones are ours,
+    // and with none configured, the agency's own collection accounts.
+    const accepted =
+      settings.accountNumbers.length > 0 || parsed.credits.length === 0
+        ? settings.accountNumbers
+        : await collectionAccountNumbers(deps.db, agencyId);
     const ours = parsed.credits.filter((credit) => {
-      const configured =
-        settings.accountNumbers.length === 0 || settings.accountNumbers.includes(credit.accountNumber);
+      const configured = accepted.includes(credit.accountNumber);
       if (!configured)
         ignored.push({ providerTxnId: credit.providerTxnId, reason: 'account_not_configured' });
       return configured;
