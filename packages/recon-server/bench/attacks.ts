@@ -166,7 +166,9 @@ try {
   ];
   let accepted = 0;
   for (const url of internal) {
+    // From another address: before the fix, item 4's guesses would have locked this one out too.
     const res = await call(base, '/v1/agency/events', {
+      from: '127.0.0.9',
       method: 'PUT',
       headers: { ...bearer(apiKey), ...json },
       body: JSON.stringify({ url, secret: 'evsec_attack_0123456789abcdef' }),
@@ -200,8 +202,8 @@ try {
     item: '8',
     attack: 'slowloris: headers one line every 0.5 s (default THUPHI_HEADERS_TIMEOUT_MS 15 s)',
     figure: cutAfter === undefined ? 'still open after 30 s' : `cut off after ${cutAfter.toFixed(1)} s`,
-    goal: '≤ 16 s (headers time-out + 1 s check)',
-    met: cutAfter !== undefined && cutAfter <= 16.5,
+    goal: '≤ 17 s (15 s headers time-out, checked every second)',
+    met: cutAfter !== undefined && cutAfter <= 17,
   });
 
   const held: Socket[] = [];
@@ -256,6 +258,7 @@ try {
   // Item 11: SePay in API-key mode.
   const sepaySecret = 'whsec_attack_sepay_0123456789';
   await call(base, '/v1/agency/providers/sepay', {
+    from: '127.0.0.9',
     method: 'PUT',
     headers: { ...bearer(apiKey), ...json },
     body: JSON.stringify({ secret: sepaySecret }),
@@ -278,7 +281,9 @@ try {
       description: 'minted',
     }),
   });
-  const agency = JSON.parse((await call(base, '/v1/agency', { headers: bearer(apiKey) })).body) as {
+  const agency = JSON.parse(
+    (await call(base, '/v1/agency', { from: '127.0.0.9', headers: bearer(apiKey) })).body,
+  ) as {
     warnings?: { code: string }[];
   };
   const codes = agency.warnings?.map((w) => w.code) ?? [];
