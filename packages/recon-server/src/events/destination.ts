@@ -87,8 +87,10 @@ export function defaultPolicy(env: NodeJS.ProcessEnv = process.env): CompiledPol
  * refusedAddress('169.254.169.254', policy); // 'linkLocal address 169.254.169.254 …'
  */
 export function refusedAddress(address: string, policy: CompiledPolicy): string | undefined {
-  if (!ipaddr.isValid(address)) return `"${address}" is not an IP address`;
-  const ip = ipaddr.process(address.replace(/%.*$/, ''));
+  // A scope (`fe80::1%eth0`) says which interface, not which address.
+  const bare = address.replace(/%.*$/, '');
+  if (!ipaddr.isValid(bare)) return `"${address}" is not an IP address`;
+  const ip = ipaddr.process(bare);
   if (policy.networks.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits)))
     return undefined;
   const range = ip.range();
