@@ -7,7 +7,6 @@ import { defaultHttpLimits, type RuntimeSettings } from './config.js';
 import { migrateLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
 import { compilePolicy } from './events/destination.js';
-import { systemClock } from './shared/clock.js';
 import { createDispatcher } from './events/dispatcher.js';
 import { createApp } from './http/app.js';
 import { createHttpServer } from './http-server.js';

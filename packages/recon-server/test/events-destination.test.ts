@@ -10,10 +10,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/shared/signing.js';
 import { compilePolicy, type DestinationPolicy } from '../src/events/destination.js';
 import { createDispatcher } from '../src/events/dispatcher.js';
 import { createLogger } from '../src/logger.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 
 const SECRET = 'evsec_destination_test_0123456789';

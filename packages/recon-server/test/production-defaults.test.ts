@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/shared/signing.js';
 import { providers } from '../src/callbacks/providers/index.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { createTestApp, TEST_API_KEY, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase, testEngine } from './support/db.js';
 import {

@@ -12,8 +12,8 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import { lockDataDir } from './lock.js';
 import pg from 'pg';
+import { lockDataDir } from './lock.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;

@@ -2,7 +2,6 @@
 import type { Express } from 'express';
 import { seedDemoAgency } from '../../src/agencies/agencies.js';
 import type { ServerConfig } from '../../src/config.js';
-import { type Clock, fixedClock } from '../../src/shared/clock.js';
 import { createApp } from '../../src/http/app.js';
 import { type Clock, fixedClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
