@@ -9,10 +9,18 @@
  */
 
 export { DEMO_AGENCY_ID, seedDemoAgency } from './agencies/agencies.js';
-export { defaultConfig, type ServerConfig, settingsFromEnv } from './config.js';
+export {
+  defaultConfig,
+  defaultHttpLimits,
+  type HttpLimits,
+  type ServerConfig,
+  settingsFromEnv,
+} from './config.js';
+export { DataDirLockedError } from './db/lock.js';
 export { migrateLatest, migrateRollbackAll } from './db/migrate.js';
 export { type DatabaseOptions, engineOf, openDatabase } from './db/open.js';
 export { type AppDependencies, createApp } from './http/app.js';
+export { createHttpServer } from './http-server.js';
 export { startServer } from './server.js';
 export { type Clock, fixedClock, systemClock } from './shared/clock.js';
 export { AppError, type ProblemCode, problems } from './shared/errors.js';
