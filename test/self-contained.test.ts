@@ -12,7 +12,15 @@ import { afterAll, describe, expect, test } from 'vitest';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Folders that are not the project's own text: installed, built or generated at run time, or data. */
-const SKIPPED_DIRS = new Set(['node_modules', 'dist', '.git', '.thuphi', 'coverage', 'artifacts', 'fixtures']);
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'dist',
+  '.git',
+  '.thuphi',
+  'coverage',
+  'artifacts',
+  'fixtures',
+]);
 /** Generated files whose paths are not relative to themselves (the lockfile's links), and this file. */
 const SKIPPED_FILES = new Set(['pnpm-lock.yaml', 'test/self-contained.test.ts']);
 /** What can read a file: code, package manifests (scripts), configuration and the CI scripts. */
@@ -23,7 +31,7 @@ const RELATIVE = /(?<![\w./-])(?:\.\.\/)+[\w@.\-/]*/g;
 /** Paths that can only be another folder of this machine, never the clone. */
 const OUTSIDE = /\/work\/|(?<![\w-])shared\/reference\b|\bhomedir\(\)/g;
 
-export interface Escape {
+interface Escape {
   file: string;
   line: number;
   text: string;
@@ -42,7 +50,7 @@ function* files(root: string, dir = root): Generator<string> {
 }
 
 /** Every place under `root` that names a path outside `root`. */
-export function escapesFrom(root: string): Escape[] {
+function escapesFrom(root: string): Escape[] {
   const out: Escape[] = [];
   for (const file of files(root)) {
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -65,7 +73,11 @@ describe('the repository is self-contained', () => {
   });
 
   test('every copied fixture has its origin noted in SOURCES.md', () => {
-    const dirs = ['packages/qr/test/fixtures', 'packages/recon-server/test/fixtures', 'packages/fee-core/test/fixtures'];
+    const dirs = [
+      'packages/qr/test/fixtures',
+      'packages/recon-server/test/fixtures',
+      'packages/fee-core/test/fixtures',
+    ];
     for (const dir of dirs) {
       const notes = readFileSync(join(ROOT, dir, 'SOURCES.md'), 'utf8');
       const listed = (sub: string): string[] =>
@@ -90,12 +102,17 @@ describe('the repository is self-contained', () => {
     const repo = join(scratch, `repo-${Math.random().toString(36).slice(2)}`);
     mkdirSync(join(repo, 'packages/a/test'), { recursive: true });
     writeFileSync(join(repo, 'packages/a/test/x.test.ts'), `${line}\n`);
-    writeFileSync(join(repo, 'packages/a/package.json'), `{ "scripts": { "test": "vitest --root ../.." } }\n`);
+    writeFileSync(
+      join(repo, 'packages/a/package.json'),
+      `{ "scripts": { "test": "vitest --root ../.." } }\n`,
+    );
     writeFileSync(join(repo, 'packages/a/test/ok.ts'), "import { x } from '../src/index.js';\n");
     const found = escapesFrom(repo);
     // The line is caught (perhaps by two rules); the import and `--root ../..`, inside the repository, are not.
     expect(found.length).toBeGreaterThan(0);
     expect(found.some((f) => f.text.includes(why))).toBe(true);
-    expect(new Set(found.map((f) => `${f.file}:${f.line}`))).toEqual(new Set(['packages/a/test/x.test.ts:1']));
+    expect(new Set(found.map((f) => `${f.file}:${f.line}`))).toEqual(
+      new Set(['packages/a/test/x.test.ts:1']),
+    );
   });
 });

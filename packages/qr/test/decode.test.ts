@@ -92,7 +92,9 @@ describe('decode', () => {
       const wrong = `${mb.slice(0, -4)}d9c7`;
       const r = decode(wrong);
       expect(r.ok).toBe(false);
-      expect(r.errors).toEqual([expect.objectContaining({ code: 'crc-mismatch', tag: '63', expected: 'D9C6' })]);
+      expect(r.errors).toEqual([
+        expect.objectContaining({ code: 'crc-mismatch', tag: '63', expected: 'D9C6' }),
+      ]);
       expect(decode(wrong, { lenient: true }).ok).toBe(true);
     });
 
