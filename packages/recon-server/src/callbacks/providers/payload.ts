@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import { findNul, NUL_MESSAGE } from '../../http/validate.js';
 
+export { NUL_MESSAGE };
+
 /**
  * Largest amount accepted in one credit: 10^13 đ; anything above is refused as a sender's error.
  * (A VietQR request carries at most 9.999.999.999.999 đ, 13 digits; a credit is not bound by the
