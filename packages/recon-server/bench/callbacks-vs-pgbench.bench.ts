@@ -22,12 +22,12 @@ import { fileURLToPath } from 'node:url';
 import { assess, defaultSchedules, generateReference } from '@thuphi/fee-core';
 import { encode, safeMemo } from '@thuphi/qr';
 import knexFactory from 'knex';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
-import { systemClock } from '../src/clock.js';
+import { defaultCollectionAccount, seedDemoAgency } from '../src/agencies/agencies.js';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
-import { defaultCollectionAccount, seedDemoAgency } from '../src/domain/agencies.js';
-import { hashApiKey } from '../src/domain/keys.js';
+import { systemClock } from '../src/shared/clock.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 
 const ADMIN_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const RECEIPTS = Number(process.env.BENCH_RECEIPTS ?? 100_000);

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 15);
 const AMOUNT = Number(process.env.LOAD_AMOUNT ?? 20_000);

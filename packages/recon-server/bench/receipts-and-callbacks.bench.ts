@@ -7,12 +7,12 @@
  */
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
-import { systemClock } from '../src/clock.js';
+import { seedDemoAgency } from '../src/agencies/agencies.js';
 import { migrateLatest } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open.js';
-import { seedDemoAgency } from '../src/domain/agencies.js';
 import { createApp } from '../src/http/app.js';
+import { systemClock } from '../src/shared/clock.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 
 const N = Number(process.env.BENCH_COUNT ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);

@@ -7,17 +7,18 @@
  * const running = await startServer(settingsFromEnv(), createLogger());
  * process.once('SIGTERM', () => running.close());
  */
+
+export { DEMO_AGENCY_ID, seedDemoAgency } from './agencies/agencies.js';
+export { defaultConfig, type RuntimeSettings, type ServerConfig, settingsFromEnv } from './config.js';
+export { migrateLatest, migrateRollbackAll } from './db/migrate.js';
+export { type DatabaseOptions, engineOf, openDatabase } from './db/open.js';
+export { type AppDependencies, createApp } from './http/app.js';
+export { createLogger } from './logger.js';
+export { type RunningServer, startServer } from './server.js';
+export { type Clock, fixedClock, systemClock } from './shared/clock.js';
+export { AppError, type ProblemCode, problems } from './shared/errors.js';
 export {
   CallbackVerificationError,
   signGenericCallback,
   verifyGenericSignature,
-} from './callbacks/generic-signature.js';
-export { type Clock, fixedClock, systemClock } from './clock.js';
-export { defaultConfig, type RuntimeSettings, type ServerConfig, settingsFromEnv } from './config.js';
-export { migrateLatest, migrateRollbackAll } from './db/migrate.js';
-export { type DatabaseOptions, engineOf, openDatabase } from './db/open.js';
-export { DEMO_AGENCY_ID, seedDemoAgency } from './domain/agencies.js';
-export { type AppDependencies, createApp } from './http/app.js';
-export { AppError, type ProblemCode, problems } from './http/errors.js';
-export { createLogger } from './logger.js';
-export { type RunningServer, startServer } from './server.js';
+} from './shared/signing.js';

@@ -2,14 +2,14 @@
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { systemClock } from './clock.js';
+import { type DemoAgencySeed, seedDemoAgency } from './agencies/agencies.js';
 import type { RuntimeSettings } from './config.js';
 import { migrateLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
-import { type DemoAgencySeed, seedDemoAgency } from './domain/agencies.js';
 import { createDispatcher } from './events/dispatcher.js';
 import { createApp } from './http/app.js';
 import { startDailyReconciliation } from './jobs/daily-reconciliation.js';
+import { systemClock } from './shared/clock.js';
 
 export interface RunningServer {
   server: Server;

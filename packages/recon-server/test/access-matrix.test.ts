@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.js';
-import { type Role, seedDemoAgency } from '../src/domain/agencies.js';
-import { ROLES } from '../src/domain/api-keys.js';
+import { type Role, seedDemoAgency } from '../src/agencies/agencies.js';
+import { ROLES } from '../src/agencies/api-keys.js';
 import { createApp } from '../src/http/app.js';
 import { allOperations } from '../src/http/openapi/all-operations.js';
 import type { Operation } from '../src/http/openapi/operation.js';
+import { fixedClock } from '../src/shared/clock.js';
 import { TEST_API_KEY } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 

@@ -6,10 +6,10 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.js';
-import { seedDemoAgency } from '../src/domain/agencies.js';
-import { hashApiKey } from '../src/domain/keys.js';
+import { seedDemoAgency } from '../src/agencies/agencies.js';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { createApp } from '../src/http/app.js';
+import { fixedClock } from '../src/shared/clock.js';
 import { TEST_API_KEY } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 

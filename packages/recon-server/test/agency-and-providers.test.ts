@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { providers } from '../src/callbacks/providers/index.js';
-import { hashApiKey } from '../src/domain/keys.js';
 import { createTestApp, TEST_API_KEY, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 
 const SEPAY_SECRET = 'whsec_sepay_demo_0123456789';

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
 import { openDatabase } from '../src/db/open.js';
-import { localDateOf } from '../src/domain/reconciliation.js';
+import { signGenericCallback } from '../src/shared/signing.js';
+import { localDateOf } from '../src/shared/time.js';
 import { TEST_API_KEY, TEST_CALLBACK_SECRET } from './support/app.js';
 import { createTestDatabase, type TestDatabase, testEngine } from './support/db.js';
 import {

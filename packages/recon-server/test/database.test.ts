@@ -1,10 +1,10 @@
 /** Schema invariants, on whichever engine THUPHI_TEST_DB selects. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../src/clock.js';
+import { DEMO_AGENCY_ID, seedDemoAgency } from '../src/agencies/agencies.js';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { migrateLatest, migrateRollbackAll } from '../src/db/migrate.js';
-import { DEMO_AGENCY_ID, seedDemoAgency } from '../src/domain/agencies.js';
-import { hashApiKey } from '../src/domain/keys.js';
+import { fixedClock } from '../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 
 describe('migrations and invariants', () => {
@@ -33,6 +33,25 @@ describe('migrations and invariants', () => {
       .andWhere('column_name', 'amount')
       .pluck('data_type');
     expect(types).toEqual(['bigint', 'bigint', 'bigint']);
+  });
+
+  it('hands bigint, count(*) and sum(bigint) to the code as numbers, and refuses what a number cannot hold', async () => {
+    const result = await t.db.raw(
+      `select 9007199254740991::bigint as largest, count(*) as n, sum(amount) as total,
+              coalesce(sum(amount) filter (where false), 0) as none
+       from (values (7000::bigint), (2000::bigint)) v(amount)`,
+    );
+    expect(result.rows[0]).toStrictEqual({ largest: Number.MAX_SAFE_INTEGER, n: 2, total: 9000, none: 0 });
+    // knex's own aggregates go through the same parsers.
+    const [counted] = await t.db
+      .from(t.db.raw('(values (1::bigint), (2::bigint)) v(x)'))
+      .count({ n: '*' })
+      .sum({ s: 'x' });
+    expect(counted).toStrictEqual({ n: 2, s: 3 });
+    // Rounded silently, 2^53 + 1 would read as 2^53: refused instead, and the connection still works.
+    await expect(t.db.raw('select 9007199254740993::bigint as big')).rejects.toThrow(/9007199254740993/);
+    await expect(t.db.raw('select sum(x) as s from (values (1.5::numeric)) v(x)')).rejects.toThrow(/1\.5/);
+    expect((await t.db.raw('select 1::bigint as one')).rows[0]).toStrictEqual({ one: 1 });
   });
 
   it('seeds the demo agency once, and honours fixed credentials on later starts', async () => {

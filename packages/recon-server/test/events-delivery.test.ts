@@ -7,9 +7,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { signGenericCallback, verifyGenericSignature } from '../src/callbacks/generic-signature.js';
 import { createDispatcher, RETRY_DELAYS_SECONDS } from '../src/events/dispatcher.js';
 import { createLogger } from '../src/logger.js';
+import { signGenericCallback, verifyGenericSignature } from '../src/shared/signing.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 
 const EVENT_SECRET = 'evsec_test_0123456789abcdef';

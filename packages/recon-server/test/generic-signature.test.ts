@@ -4,7 +4,7 @@ import {
   CallbackVerificationError,
   signGenericCallback,
   verifyGenericSignature,
-} from '../src/callbacks/generic-signature.js';
+} from '../src/shared/signing.js';
 
 const secret = 'whsec_unit';
 const now = new Date('2026-11-23T02:00:00Z');

@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
-import { fixedClock } from '../src/clock.js';
-import { seedDemoAgency } from '../src/domain/agencies.js';
-import { hashApiKey } from '../src/domain/keys.js';
+import { seedDemoAgency } from '../src/agencies/agencies.js';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
+import { fixedClock } from '../src/shared/clock.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { TEST_API_KEY, TEST_CALLBACK_SECRET } from './support/app.js';
 import { createTestDatabase, type TestDatabase } from './support/db.js';
 

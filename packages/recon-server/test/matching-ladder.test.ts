@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
-import { hashApiKey } from '../src/domain/keys.js';
+import { hashApiKey } from '../src/agencies/keys.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 
 const NOW_UNIX = Date.parse('2026-11-23T02:00:00Z') / 1000;

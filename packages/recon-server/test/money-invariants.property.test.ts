@@ -13,9 +13,9 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
 import { APPEND_ONLY_TABLES } from '../src/db/migrations/20261123000300_money_movements.js';
 import { CASH_APPEND_ONLY_TABLES } from '../src/db/migrations/20261123000500_cash.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 import { TEST_NOW_UNIX } from './support/callbacks.js';
 import { addKey, type Key } from './support/keys.js';

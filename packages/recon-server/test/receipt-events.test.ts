@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hashApiKey } from '../src/domain/keys.js';
+import { hashApiKey } from '../src/agencies/keys.js';
 import { problemHandler } from '../src/http/middleware/problem-handler.js';
 import { activeReceiptStreams, receiptEventsRouter } from '../src/http/routes/receipt-events.js';
 import { createLogger } from '../src/logger.js';

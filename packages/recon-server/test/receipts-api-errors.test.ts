@@ -108,7 +108,7 @@ describe('receipts API: refusals', () => {
       receipt_series: 'X-26',
       created_at: new Date(),
     });
-    const { hashApiKey } = await import('../src/domain/keys.js');
+    const { hashApiKey } = await import('../src/agencies/keys.js');
     await db('api_keys').insert({
       id: randomUUID(),
       agency_id: 'other',

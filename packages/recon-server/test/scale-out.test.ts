@@ -12,11 +12,11 @@
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
-import { systemClock } from '../src/clock.js';
 import { openDatabase } from '../src/db/open.js';
 import { createApp } from '../src/http/app.js';
 import { CRON_ACTOR, runDailyReconciliation } from '../src/jobs/daily-reconciliation.js';
+import { systemClock } from '../src/shared/clock.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { createTestApp, TEST_API_KEY, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase, testEngine } from './support/db.js';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './support/server-process.js';

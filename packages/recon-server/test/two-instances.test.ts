@@ -8,8 +8,8 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../src/callbacks/generic-signature.js';
 import { createApp } from '../src/http/app.js';
+import { signGenericCallback } from '../src/shared/signing.js';
 import { createTestApp, TEST_API_KEY, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 import { createTestDatabase, type TestDatabase, testEngine } from './support/db.js';
 import { type ServerProcess, startServerProcess, stopServerProcess } from './support/server-process.js';

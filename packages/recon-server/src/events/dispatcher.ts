@@ -5,8 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { signGenericCallback } from '../callbacks/generic-signature.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../shared/clock.js';
+import { signGenericCallback } from '../shared/signing.js';
 
 /** Waits before attempt 2, 3, …; after the last, the event is dead and shown to an operator. */
 export const RETRY_DELAYS_SECONDS = [10, 30, 120, 600, 1800, 3600, 7200, 14400, 28800] as const;

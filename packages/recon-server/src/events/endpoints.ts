@@ -34,6 +34,6 @@ export async function eventEndpointStatus(db: Knex, agencyId: string) {
   return {
     url: endpoint?.url ?? null,
     updatedAt: endpoint ? new Date(endpoint.created_at).toISOString() : null,
-    events: Object.fromEntries(counts.rows.map((r: { state: string; n: number }) => [r.state, Number(r.n)])),
+    events: Object.fromEntries(counts.rows.map((r: { state: string; n: number }) => [r.state, r.n])),
   };
 }

@@ -6,10 +6,12 @@ import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { type Clock, systemClock } from '../clock.js';
 import { DEV_ID_HASH_KEY, defaultConfig, type ServerConfig } from '../config.js';
+import { pingDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
-import { AppError } from './errors.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import { findNul, formatPath, NUL_MESSAGE } from '../shared/input.js';
 import { requireApiKey } from './middleware/auth.js';
 import { authFailureLimiter } from './middleware/auth-rate-limit.js';
 import { problemHandler } from './middleware/problem-handler.js';
@@ -28,7 +30,6 @@ import { receiptsRouter } from './routes/receipts.js';
 import { reconciliationsRouter } from './routes/reconciliations.js';
 import { resolutionsRouter } from './routes/resolutions.js';
 import { statementsRouter } from './routes/statements.js';
-import { findNul, formatPath, NUL_MESSAGE } from './validate.js';
 
 export interface AppDependencies {
   db: Knex;
@@ -90,7 +91,7 @@ export function createApp(deps: AppDependencies): Express {
   });
 
   app.get('/healthz', async (_req, res) => {
-    await db.raw('select 1');
+    await pingDatabase(db);
     res.json({ status: 'ok' });
   });
 

@@ -8,14 +8,9 @@
 import type { Knex } from 'knex';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import {
-  agencyIds,
-  HO_CHI_MINH_TZ,
-  localDateOf,
-  previousDate,
-  runReconciliation,
-} from '../domain/reconciliation.js';
+import { agencyIds, runReconciliation } from '../reconciliation/runs.js';
+import type { Clock } from '../shared/clock.js';
+import { HO_CHI_MINH_TZ, localDateOf, previousDate } from '../shared/time.js';
 
 /** The actor recorded on scheduled runs. */
 export const CRON_ACTOR = 'cron';

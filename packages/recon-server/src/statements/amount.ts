@@ -4,7 +4,7 @@
  * two ways ("12.000": twelve thousand, or twelve?) is only read with the file's own convention,
  * learned from its unambiguous values; without one it is refused, never guessed.
  */
-import { MAX_CREDIT_VND } from '../callbacks/providers/payload.js';
+import { MAX_CREDIT_VND } from '../ledger/credits.js';
 
 /** Which character separates thousands in this file (the other one, if any, is the decimal mark). */
 export type ThousandsSeparator = '.' | ',';

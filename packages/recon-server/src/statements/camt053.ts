@@ -4,6 +4,7 @@
  * XML parser), so amounts are read strictly as whole đồng here.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { HO_CHI_MINH_OFFSET_MINUTES } from '../shared/time.js';
 import { checkBalances } from './balance.js';
 import { cleanMemo, normalizeAccount, vietnamTime } from './text.js';
 import { type ParsedStatement, type RejectedRow, StatementFormatError, type StatementRow } from './types.js';
@@ -86,7 +87,7 @@ function readDate(value: unknown): Date | undefined {
         ? 0
         : (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(4, 6)));
     // vietnamTime assumed +07:00; shift to the offset actually written.
-    return new Date(local.getTime() + (7 * 60 - offset) * 60_000);
+    return new Date(local.getTime() + (HO_CHI_MINH_OFFSET_MINUTES - offset) * 60_000);
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 /** @module Text helpers shared by the statement parsers: decoding, labels, Vietnamese dates. */
+import { HO_CHI_MINH_OFFSET_MS as VIETNAM_OFFSET_MS } from '../shared/time.js';
 import { StatementFormatError } from './types.js';
 
 /**
@@ -50,8 +51,6 @@ export function normalizeLabel(text: string): string {
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }
-
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
 
 /** The instant of a wall-clock time in Vietnam (UTC+07:00, no daylight saving); `undefined` if it does not exist. */
 export function vietnamTime(

@@ -6,7 +6,7 @@ import {
   depositDeadline,
   findDepositBatchCodes,
   isValidDepositBatchCode,
-} from '../../src/domain/deposit-rules.js';
+} from '../../src/ledger/deposit-rules.js';
 
 describe('deposit batch codes', () => {
   it('are NT + date + sequence + a check character', () => {

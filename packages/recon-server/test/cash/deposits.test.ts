@@ -5,8 +5,8 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { depositBatchCode } from '../../src/domain/deposit-rules.js';
-import { cashInCustody } from '../../src/domain/deposits.js';
+import { cashInCustody } from '../../src/ledger/custody.js';
+import { depositBatchCode } from '../../src/ledger/deposit-rules.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addKey, deliverCredit, type Key, openReceipt, payCash } from './support.js';
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
+import { signGenericCallback } from '../../src/shared/signing.js';
 import { TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';
 import type { Key } from '../support/keys.js';
 

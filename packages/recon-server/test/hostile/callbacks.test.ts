@@ -6,9 +6,9 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
 import { payosSignature } from '../../src/callbacks/providers/payos.js';
 import type { ProviderName } from '../../src/callbacks/providers/types.js';
+import { signGenericCallback } from '../../src/shared/signing.js';
 import {
   configureDemoProviders,
   createSecondAgency,

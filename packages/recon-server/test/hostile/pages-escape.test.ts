@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency } from '../../src/domain/agency-onboarding.js';
+import { createAgency } from '../../src/agencies/onboarding.js';
 import {
   addKey,
   copyFee,
@@ -163,7 +163,7 @@ describe('HTML pages escape what they show', () => {
 
   it('the printable receipt of the agency with a hostile name', async () => {
     // Print it through the agency's own key, stored the way the server stores keys.
-    const { hashApiKey } = await import('../../src/domain/keys.js');
+    const { hashApiKey } = await import('../../src/agencies/keys.js');
     await t.database.db('api_keys').insert({
       id: '00000000-0000-4000-8000-00000000a5a5',
       agency_id: 'xa-hoa-binh',

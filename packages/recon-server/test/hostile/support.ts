@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { expect } from 'vitest';
+import { createAgency } from '../../src/agencies/onboarding.js';
 import { providers } from '../../src/callbacks/providers/index.js';
 import type { ProviderName } from '../../src/callbacks/providers/types.js';
-import { createAgency } from '../../src/domain/agency-onboarding.js';
 import type { TestApp } from '../support/app.js';
 
 export { createTestApp, TEST_API_KEY, TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';

@@ -1,9 +1,9 @@
 /** Shared helpers for the provider adapter tests: the reference samples and failure reasons. */
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { CallbackVerificationError } from '../../src/callbacks/generic-signature.js';
 import { CallbackPayloadError } from '../../src/callbacks/providers/index.js';
 import type { CallbackRequest } from '../../src/callbacks/providers/types.js';
+import { CallbackVerificationError } from '../../src/shared/signing.js';
 
 /** The webhook samples, copied into the repository (test/fixtures/SOURCES.md says from where). */
 const SAMPLES = new URL('../fixtures/webhooks/', import.meta.url);

@@ -8,7 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../../src/domain/keys.js';
+import { hashApiKey } from '../../src/agencies/keys.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addKey, callback, depositBatch, type Key, openReceipt, payCash, statementLine } from './support.js';
 

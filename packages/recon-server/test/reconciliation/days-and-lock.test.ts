@@ -7,19 +7,15 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/open.js';
 import {
-  computeReconciliation,
-  dayWindow,
-  localDateOf,
-  localHourOf,
-  reconciliationLockKey,
-} from '../../src/domain/reconciliation.js';
-import {
   CRON_ACTOR,
   cronExpressionFor,
   runDailyReconciliation,
   startDailyReconciliation,
 } from '../../src/jobs/daily-reconciliation.js';
 import { createLogger } from '../../src/logger.js';
+import { computeReconciliation } from '../../src/reconciliation/report.js';
+import { reconciliationLockKey } from '../../src/reconciliation/runs.js';
+import { dayWindow, localDateOf, localHourOf } from '../../src/shared/time.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { statementLine } from './support.js';
 

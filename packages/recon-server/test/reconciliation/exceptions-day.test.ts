@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeReconciliation } from '../../src/domain/reconciliation.js';
+import { computeReconciliation } from '../../src/reconciliation/report.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { addKey, callback, depositBatch, type Key, openReceipt, payCash } from './support.js';
 

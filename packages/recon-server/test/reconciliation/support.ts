@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
-import { ingestCredit } from '../../src/domain/credits.js';
+import { ingestCredit } from '../../src/matching/ingest.js';
+import { signGenericCallback } from '../../src/shared/signing.js';
 import { TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';
 import type { Key } from '../support/keys.js';
 
@@ -52,19 +52,21 @@ export async function callback(t: TestApp, amount: number, memo: string, bookedA
 
 /** A line found only in an imported statement: the same ingest path, provider 'statement'. */
 export async function statementLine(t: TestApp, amount: number, memo: string, bookedAt: string) {
-  const outcome = await ingestCredit(
-    t.database.db,
-    'demo',
-    {
-      provider: 'statement',
-      providerTxnId: `ST-${randomUUID().slice(0, 12)}`,
-      accountNumber: ACCOUNT,
-      amount,
-      memo,
-      bookedAt: new Date(bookedAt),
-    },
-    null,
-    t.clock.now(),
+  const outcome = await t.database.db.transaction((trx) =>
+    ingestCredit(
+      trx,
+      'demo',
+      {
+        provider: 'statement',
+        providerTxnId: `ST-${randomUUID().slice(0, 12)}`,
+        accountNumber: ACCOUNT,
+        amount,
+        memo,
+        bookedAt: new Date(bookedAt),
+      },
+      null,
+      t.clock.now(),
+    ),
   );
   return outcome.creditId;
 }

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixedClock } from '../../src/clock.js';
+import { seedDemoAgency } from '../../src/agencies/agencies.js';
 import { migrateLatest } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
-import { seedDemoAgency } from '../../src/domain/agencies.js';
+import { fixedClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase, testEngine } from '../support/db.js';
 
 const run = promisify(execFile);

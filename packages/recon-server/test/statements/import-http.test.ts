@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
-import { ingestCredit } from '../../src/domain/credits.js';
+import { ingestCredit } from '../../src/matching/ingest.js';
+import { signGenericCallback } from '../../src/shared/signing.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from '../support/app.js';
 import { testEngine } from '../support/db.js';
 

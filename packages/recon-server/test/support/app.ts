@@ -1,8 +1,8 @@
 /** A real app on a fresh test database, with the demo agency seeded with known credentials. */
 import type { Express } from 'express';
-import { type Clock, fixedClock } from '../../src/clock.js';
-import { seedDemoAgency } from '../../src/domain/agencies.js';
+import { seedDemoAgency } from '../../src/agencies/agencies.js';
 import { createApp } from '../../src/http/app.js';
+import { type Clock, fixedClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 export const TEST_API_KEY = 'tp_test_demo_key_0123456789abcdef';

@@ -1,5 +1,5 @@
 /** Posting a generic callback signed with the demo agency's secret, as a bank relay would. */
-import { signGenericCallback } from '../../src/callbacks/generic-signature.js';
+import { signGenericCallback } from '../../src/shared/signing.js';
 import { TEST_CALLBACK_SECRET } from './app.js';
 
 /** Unix time of the test clock (createTestApp's default): signatures must be fresh for it. */

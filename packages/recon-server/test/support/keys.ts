@@ -1,7 +1,7 @@
 /** API keys of any role for the demo agency, inserted the way the server stores them (hashed). */
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../src/domain/agencies.js';
-import { hashApiKey } from '../../src/domain/keys.js';
+import type { Role } from '../../src/agencies/agencies.js';
+import { hashApiKey } from '../../src/agencies/keys.js';
 import type { TestApp } from './app.js';
 
 export interface Key {

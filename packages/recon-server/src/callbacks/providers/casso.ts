@@ -13,8 +13,8 @@
  * array of transactions. No signature, no timestamp: replays are stopped only by idempotency.
  */
 import { z } from 'zod';
-import type { BankCredit } from '../../domain/credits.js';
-import { CallbackVerificationError } from '../generic-signature.js';
+import type { BankCredit } from '../../ledger/credits.js';
+import { CallbackVerificationError } from '../../shared/signing.js';
 import { decodeJsonBody, MAX_CREDIT_VND, MAX_JSON_DEPTH, nestsDeeperThan, parsePayload } from './payload.js';
 import {
   headerValue,

@@ -8,7 +8,7 @@ import {
   GENERIC_SIGNATURE_HEADER,
   signGenericCallback,
   verifyGenericSignature,
-} from '../generic-signature.js';
+} from '../../shared/signing.js';
 import { decodeJsonBody, MAX_CREDIT_VND, parsePayload } from './payload.js';
 import { headerValue } from './signing.js';
 import { bankTimeSchema } from './timestamps.js';

@@ -8,7 +8,7 @@ import { payosProvider } from './payos.js';
 import { sepayProvider } from './sepay.js';
 import type { ProviderAdapter, ProviderName } from './types.js';
 
-export { CallbackVerificationError } from '../generic-signature.js';
+export { CallbackVerificationError } from '../../shared/signing.js';
 export { cassoProvider } from './casso.js';
 export { genericProvider } from './generic.js';
 export { CallbackPayloadError } from './payload.js';

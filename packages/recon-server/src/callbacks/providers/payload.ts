@@ -3,16 +3,12 @@
  * CallbackPayloadError that names the offending field.
  */
 import type { z } from 'zod';
-import { findNul, NUL_MESSAGE } from '../../http/validate.js';
+import { findNul, NUL_MESSAGE } from '../../shared/input.js';
+
+/** Largest amount accepted in one credit (the ledger's limit, re-exported for the adapters). */
+export { MAX_CREDIT_VND } from '../../ledger/credits.js';
 
 export { NUL_MESSAGE };
-
-/**
- * Largest amount accepted in one credit: 10^13 đ; anything above is refused as a sender's error.
- * (A VietQR request carries at most 9.999.999.999.999 đ, 13 digits; a credit is not bound by the
- * QR field, so exactly 10^13 passes, and a test pins that boundary.)
- */
-export const MAX_CREDIT_VND = 10_000_000_000_000;
 
 /**
  * A verified body that does not have the provider's documented shape. The route answers it with a

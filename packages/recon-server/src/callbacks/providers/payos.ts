@@ -8,7 +8,7 @@
  * credit), not this adapter; `toleranceSeconds` is deliberately unused here.
  */
 import { z } from 'zod';
-import { CallbackVerificationError } from '../generic-signature.js';
+import { CallbackVerificationError } from '../../shared/signing.js';
 import { decodeJsonBody, MAX_CREDIT_VND, MAX_JSON_DEPTH, nestsDeeperThan, parsePayload } from './payload.js';
 import { hexSignatureMatches, hmacHex } from './signing.js';
 import { bankTimeSchema } from './timestamps.js';

@@ -17,7 +17,7 @@
  * clear 400 asking for one of those. The signature is over the raw bytes either way.
  */
 import { z } from 'zod';
-import { CallbackVerificationError } from '../generic-signature.js';
+import { CallbackVerificationError } from '../../shared/signing.js';
 import {
   CallbackPayloadError,
   decodeJsonBody,

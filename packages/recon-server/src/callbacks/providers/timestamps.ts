@@ -4,8 +4,8 @@
  * docs never state as a timezone. ISO 8601 with an offset is read as written.
  */
 import { z } from 'zod';
+import { HO_CHI_MINH_OFFSET_MINUTES as VIETNAM_OFFSET_MINUTES } from '../../shared/time.js';
 
-const VIETNAM_OFFSET_MINUTES = 7 * 60;
 const BANK_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 

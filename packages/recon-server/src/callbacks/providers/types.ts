@@ -3,7 +3,7 @@
  * the clock and the request bytes come in as arguments, so the HTTP layer, tests and simulators
  * drive them the same way.
  */
-import type { BankCredit } from '../../domain/credits.js';
+import type { BankCredit } from '../../ledger/credits.js';
 
 export type ProviderName = 'generic' | 'payos' | 'sepay' | 'casso';
 
@@ -36,7 +36,7 @@ export interface ParsedCallback {
 export interface ProviderAdapter {
   readonly name: ProviderName;
   /**
-   * Throws a CallbackVerificationError (from ../generic-signature.js) saying which check failed.
+   * Throws a CallbackVerificationError (from shared/signing) saying which check failed.
    * Every secret comparison is constant-time.
    */
   verify(request: CallbackRequest, context: VerifyContext): void;

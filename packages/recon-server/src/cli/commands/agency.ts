@@ -1,10 +1,10 @@
 /** @module `thuphi agency …`: an agency's accounts and callback provider settings, from the command line. */
 import { Command, Option } from 'commander';
+import { agencyOverview, saveProviderSettings } from '../../agencies/agencies.js';
 import { providers } from '../../callbacks/providers/index.js';
-import { systemClock } from '../../clock.js';
-import { agencyOverview, saveProviderSettings } from '../../domain/agencies.js';
 import { providerSettingsBody } from '../../http/routes/agency.js';
-import { formatPath } from '../../http/validate.js';
+import { systemClock } from '../../shared/clock.js';
+import { formatPath } from '../../shared/input.js';
 import { withDatabase } from '../database.js';
 
 async function readStdin(): Promise<string> {

@@ -1,9 +1,10 @@
 /** @module `thuphi recon …`: the daily reconciliation from the command line. */
 import { Command, Option } from 'commander';
-import { systemClock } from '../../clock.js';
-import { agencyExists } from '../../domain/agencies.js';
-import { dayWindow, localDateOf, runReconciliation } from '../../domain/reconciliation.js';
-import { reportCsv } from '../../domain/reconciliation-export.js';
+import { agencyExists } from '../../agencies/agencies.js';
+import { reportCsv } from '../../reconciliation/export.js';
+import { runReconciliation } from '../../reconciliation/runs.js';
+import { systemClock } from '../../shared/clock.js';
+import { dayWindow, localDateOf } from '../../shared/time.js';
 import { withDatabase } from '../database.js';
 
 /** The actor recorded on runs made from the command line. */

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { formatVnd } from '@thuphi/fee-core';
 import { Command, Option } from 'commander';
-import { systemClock } from '../../clock.js';
-import { agencyExists } from '../../domain/agencies.js';
-import { importStatement, type StatementImportResult } from '../../domain/statements.js';
-import { AppError, problems } from '../../http/errors.js';
+import { agencyExists } from '../../agencies/agencies.js';
+import { systemClock } from '../../shared/clock.js';
+import { AppError, problems } from '../../shared/errors.js';
+import { importStatement, type StatementImportResult } from '../../statements/import.js';
 import { STATEMENT_FORMATS } from '../../statements/types.js';
 import { withDatabase } from '../database.js';
 

@@ -13,7 +13,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ipKeyGenerator, MemoryStore, type Options } from 'express-rate-limit';
-import { AppError } from '../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { bearerToken } from './auth.js';
 
 const WINDOW_MS = 60_000;

@@ -1,9 +1,9 @@
 /** @module Agency API key authentication (`Authorization: Bearer <key>`). */
 import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
-import { type Clock, systemClock } from '../../clock.js';
-import { type AgencyPrincipal, findPrincipalByApiKey, type Role } from '../../domain/agencies.js';
-import { AppError } from '../errors.js';
+import { type AgencyPrincipal, findPrincipalByApiKey, type Role } from '../../agencies/agencies.js';
+import { type Clock, systemClock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 
 declare global {
   namespace Express {

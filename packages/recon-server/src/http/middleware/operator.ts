@@ -1,7 +1,7 @@
 /** @module The platform operator's key (`THUPHI_ADMIN_KEY`) for operations above any one agency. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { bearerToken } from './auth.js';
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

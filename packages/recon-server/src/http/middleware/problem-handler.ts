@@ -1,7 +1,7 @@
 /** @module The one error middleware: everything becomes application/problem+json. */
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, problemBody } from '../errors.js';
+import { AppError, problemBody } from '../../shared/errors.js';
 
 /** Maps body-parser's errors (they carry `type`) to our codes, so clients see one vocabulary. */
 function fromParserError(error: { type?: string; status?: number }): AppError | undefined {

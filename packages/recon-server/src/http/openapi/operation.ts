@@ -4,7 +4,7 @@
  * drift apart: the same schema object serves both.
  */
 import type { z } from 'zod';
-import type { Role } from '../../domain/agencies.js';
+import type { Role } from '../../agencies/agencies.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 

@@ -8,9 +8,10 @@ import { formatDong, renderCounterCard } from '@thuphi/qr';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { findReceipt, type Receipt, type ReceiptStatus } from '../../domain/receipts.js';
+import { findCounterReceipt, type Receipt, type ReceiptStatus } from '../../receipts/receipts.js';
+import { escapeHtml } from '../../shared/html.js';
 import { type StreamTiming, statusEventOf, streamReceiptStatus } from '../routes/receipt-events.js';
-import { escapeHtml, FONT_STACK, messagePage, newNonce, sendPage } from './html.js';
+import { FONT_STACK, messagePage, newNonce, sendPage } from './html.js';
 
 const receiptId = z.uuid();
 
@@ -29,14 +30,7 @@ async function counterReceipt(
   rawId: unknown,
 ): Promise<{ receipt: Receipt; agencyName: string } | undefined> {
   const id = receiptId.safeParse(rawId);
-  if (!id.success) return undefined;
-  const row = await db('receipts as r')
-    .join('agencies as a', 'a.id', 'r.agency_id')
-    .where('r.id', id.data)
-    .first('r.agency_id', 'a.name');
-  if (!row) return undefined;
-  const receipt = await findReceipt(db, row.agency_id, id.data);
-  return receipt && { receipt, agencyName: row.name };
+  return id.success ? findCounterReceipt(db, id.data) : undefined;
 }
 
 function detailText(receipt: Receipt): string {

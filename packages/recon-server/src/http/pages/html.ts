@@ -1,18 +1,7 @@
-/** @module What every server-rendered page shares: escaping, the security headers, the document shell. */
+/** @module What every server-rendered page shares: the security headers and the document shell (escaping is shared/html). */
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
-
-/**
- * Escapes text for HTML element content and quoted attribute values.
- *
- * @example
- * escapeHtml('<script>alert("x")</script>'); // '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) =>
-    ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '"' ? '&quot;' : '&#39;',
-  );
-}
+import { escapeHtml } from '../../shared/html.js';
 
 /** A fresh nonce for one response's inline script and style. */
 export function newNonce(): string {

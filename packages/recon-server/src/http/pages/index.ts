@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
+import type { Clock } from '../../shared/clock.js';
 import type { Operation } from '../openapi/operation.js';
 import type { StreamTiming } from '../routes/receipt-events.js';
 import { counterRouter } from './counter.js';

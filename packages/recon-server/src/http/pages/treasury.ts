@@ -4,8 +4,8 @@
  * JSON API with it (the day's reconciliation, the exception queue, cash in custody), so the page holds
  * no data of its own and needs no session on the server.
  */
-import type { Clock } from '../../clock.js';
-import { hoChiMinhDate } from '../../domain/receipts.js';
+import type { Clock } from '../../shared/clock.js';
+import { localDateOf } from '../../shared/time.js';
 import { FONT_STACK } from './html.js';
 import { TREASURY_SCRIPT } from './treasury-script.js';
 
@@ -16,7 +16,7 @@ import { TREASURY_SCRIPT } from './treasury-script.js';
  * const html = renderTreasuryPage(newNonce(), systemClock);
  */
 export function renderTreasuryPage(nonce: string, clock: Clock): string {
-  const today = hoChiMinhDate(clock.now());
+  const today = localDateOf(clock.now());
   return `<!doctype html>
 <html lang="vi">
 <head>

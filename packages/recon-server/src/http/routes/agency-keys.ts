@@ -2,9 +2,9 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { issueApiKey, listApiKeys, ROLES, revokeApiKey, rotateApiKey } from '../../domain/api-keys.js';
-import { AppError } from '../errors.js';
+import { issueApiKey, listApiKeys, ROLES, revokeApiKey, rotateApiKey } from '../../agencies/api-keys.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, idParams, problem } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';

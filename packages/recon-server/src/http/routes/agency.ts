@@ -2,11 +2,11 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { agencyOverview, saveProviderSettings } from '../../agencies/agencies.js';
 import { providers } from '../../callbacks/providers/index.js';
-import type { Clock } from '../../clock.js';
-import { agencyOverview, saveProviderSettings } from '../../domain/agencies.js';
 import { eventEndpointStatus, saveEventEndpoint } from '../../events/endpoints.js';
-import { AppError } from '../errors.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, problem } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';

@@ -1,38 +1,23 @@
 /**
- * @module /v1/callbacks: bank credits pushed by a provider. The raw request is stored first, then
- * verified with the agency's secret for that provider, parsed, recorded idempotently and matched;
- * the provider hears "received" only after the commit.
+ * @module /v1/callbacks: bank credits pushed by a provider, read raw and handed to the receive use
+ * case (callbacks/receive: store, verify, parse, ingest, settle); the provider hears "received" only
+ * after the commit.
  */
-import { randomUUID } from 'node:crypto';
 import express, { type Request, type Response, Router } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CallbackVerificationError } from '../../callbacks/generic-signature.js';
 import { cassoV2Body } from '../../callbacks/providers/casso.js';
 import { genericCallbackBody } from '../../callbacks/providers/generic.js';
-import { CallbackPayloadError, providers } from '../../callbacks/providers/index.js';
+import { providers } from '../../callbacks/providers/index.js';
 import { payosWebhookBody } from '../../callbacks/providers/payos.js';
 import { sepayWebhookBody } from '../../callbacks/providers/sepay.js';
 import type { ProviderName } from '../../callbacks/providers/types.js';
-import type { Clock } from '../../clock.js';
-import { prepared } from '../../db/prepared.js';
-import { toProviderSettings } from '../../domain/agencies.js';
-import { type IngestOutcome, ingestCredit } from '../../domain/credits.js';
-import { AppError } from '../errors.js';
+import { receiveCallback } from '../../callbacks/receive.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { problem } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';
-
-/** Headers kept with the raw callback: what is needed to re-verify it later, never our own credentials. */
-const STORED_HEADERS = [
-  'content-type',
-  'user-agent',
-  'x-request-id',
-  'x-thuphi-signature',
-  'x-sepay-timestamp',
-  'x-sepay-signature',
-  'x-casso-signature',
-];
 
 const callbackAnswer = z.object({
   received: z.literal(true),
@@ -138,26 +123,6 @@ export function callbacksRouter(deps: CallbacksDeps): Router {
   return router;
 }
 
-/**
- * The raw callback stored if the agency exists, and the agency's current settings for the provider,
- * in one round trip. Storing comes before anything is verified or parsed; `stored` is false only
- * for an unknown agency (nothing is stored then).
- */
-const STORE_RAW_SQL = `
-  WITH agency AS (SELECT id FROM agencies WHERE id = :agencyId),
-  stored AS (
-    INSERT INTO raw_callbacks (id, provider, agency_id, headers, body, received_at)
-    SELECT :id, :provider, id, CAST(:headers AS jsonb), :body, :receivedAt FROM agency
-    RETURNING id
-  )
-  SELECT EXISTS (SELECT 1 FROM stored) AS stored, s.provider, s.secret, s.account_numbers, s.created_at
-  FROM (SELECT 1) one
-  LEFT JOIN LATERAL (
-    SELECT provider, secret, account_numbers, created_at FROM provider_settings
-    WHERE agency_id = :agencyId AND provider = :provider
-    ORDER BY id DESC LIMIT 1
-  ) s ON true`;
-
 async function receive(
   deps: CallbacksDeps,
   provider: ProviderName,
@@ -165,113 +130,11 @@ async function receive(
   req: Request,
   res: Response,
 ) {
-  const adapter = providers[provider];
-  const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-  const headers = lowerCaseHeaders(req);
-  const receivedAt = deps.clock.now();
-  const rawId = randomUUID();
-  const stored = (
-    await prepared(
-      'store_raw_callback',
-      deps.db.raw(STORE_RAW_SQL, {
-        agencyId,
-        id: rawId,
-        provider,
-        headers: JSON.stringify(
-          Object.fromEntries(STORED_HEADERS.flatMap((h) => (headers[h] ? [[h, headers[h]]] : []))),
-        ),
-        // Stored as text: bytes that are not UTF-8 already become U+FFFD; so does NUL, which PostgreSQL
-        // text cannot hold (no provider's JSON contains one raw). Verification uses the exact bytes.
-        body: rawBody.toString('utf8').replaceAll('\u0000', '\ufffd'),
-        receivedAt,
-      }),
-    )
-  ).rows[0] as { stored: boolean; secret: string | null } & Parameters<typeof toProviderSettings>[0];
-  if (!stored.stored) throw new AppError('unknown_agency');
-  const settle = (outcome: string) => deps.db('raw_callbacks').where({ id: rawId }).update({ outcome });
-
-  try {
-    const settings = stored.secret === null ? undefined : toProviderSettings(stored);
-    if (!settings) {
-      throw new AppError('invalid_signature', {
-        detail: `no ${provider} secret is configured for this agency`,
-      });
-    }
-    const request = { rawBody, headers };
-    try {
-      adapter.verify(request, {
-        secret: settings.secret,
-        now: receivedAt,
-        toleranceSeconds: deps.toleranceSeconds,
-      });
-    } catch (error) {
-      if (error instanceof CallbackVerificationError) {
-        throw new AppError('invalid_signature', { detail: error.message, cause: error });
-      }
-      throw error;
-    }
-    let parsed: ReturnType<typeof adapter.parse>;
-    try {
-      parsed = adapter.parse(request);
-    } catch (error) {
-      if (error instanceof CallbackPayloadError && error.path === '') {
-        // The body as a whole is unusable: not JSON, or not the object the provider sends.
-        throw new AppError('malformed_json', { detail: error.message, cause: error });
-      }
-      if (error instanceof CallbackPayloadError) {
-        throw new AppError('validation_failed', {
-          errors: [{ path: error.path, message: error.message }],
-          cause: error,
-        });
-      }
-      throw error;
-    }
-
-    const ignored = [...parsed.ignored];
-    // A provider watching several accounts reports all of them; only the configured ones are ours.
-    const ours = parsed.credits.filter((credit) => {
-      const configured =
-        settings.accountNumbers.length === 0 || settings.accountNumbers.includes(credit.accountNumber);
-      if (!configured)
-        ignored.push({ providerTxnId: credit.providerTxnId, reason: 'account_not_configured' });
-      return configured;
-    });
-    const results: (IngestOutcome & { providerTxnId: string })[] = [];
-    for (const [i, credit] of ours.entries()) {
-      // The last credit's transaction also settles the raw callback: its outcome commits with it.
-      const last = i === ours.length - 1;
-      const allDuplicate = results.every((r) => r.status === 'duplicate');
-      const outcome = await ingestCredit(
-        deps.db,
-        agencyId,
-        credit,
-        rawId,
-        receivedAt,
-        last ? { settleRawCallback: { ifDuplicate: allDuplicate ? 'duplicate' : 'accepted' } } : {},
-      );
-      results.push({ providerTxnId: credit.providerTxnId, ...outcome });
-    }
-    const duplicate = results.length > 0 && results.every((r) => r.status === 'duplicate');
-    if (results.length === 0) await settle('ignored');
-
-    // Only now, with every credit committed, does the provider hear "received".
-    const ack = adapter.acknowledge();
-    res.status(ack.status).json({
-      ...(typeof ack.body === 'object' && ack.body !== null ? ack.body : {}),
-      received: true,
-      duplicate,
-      credits: results.map((r) =>
-        r.status === 'duplicate'
-          ? { providerTxnId: r.providerTxnId, creditId: r.creditId, duplicate: true }
-          : { providerTxnId: r.providerTxnId, creditId: r.creditId, duplicate: false, match: r.match },
-      ),
-      ignored,
-    });
-  } catch (error) {
-    const code = error instanceof AppError ? error.code : 'internal';
-    await settle(`rejected:${code}`).catch((e) =>
-      deps.logger.error({ err: e }, 'could not settle a raw callback'),
-    );
-    throw error;
-  }
+  const answer = await receiveCallback(deps, {
+    provider,
+    agencyId,
+    rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    headers: lowerCaseHeaders(req),
+  });
+  res.status(answer.status).json(answer.body);
 }

@@ -5,11 +5,11 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { type IdDocumentType, normaliseIdNumber, recordCashPayment } from '../../domain/cash.js';
-import { loadPrintableReceipt, PRINT_LAYOUTS, renderReceiptHtml } from '../../domain/receipt-print.js';
-import { findReceipt } from '../../domain/receipts.js';
-import { AppError } from '../errors.js';
+import { type IdDocumentType, normaliseIdNumber, recordCashPayment } from '../../cash/payments.js';
+import { loadPrintableReceipt, PRINT_LAYOUTS, renderReceiptHtml } from '../../receipts/print.js';
+import { findReceipt } from '../../receipts/receipts.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, idParams, problem, vnd } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';

@@ -5,8 +5,8 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { cashInCustody } from '../../domain/deposits.js';
+import { custodyReport } from '../../cash/custody.js';
+import type { Clock } from '../../shared/clock.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, vnd } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';
@@ -33,28 +33,7 @@ export function custodyRouter(deps: { db: Knex; clock: Clock }): Router {
   router.get('/cash/custody', requireApiKey(deps), requireRole('treasurer'), async (req, res) => {
     const { agencyId } = principalOf(req);
     const at = deps.clock.now();
-    const custody = await cashInCustody(deps.db, agencyId, at);
-    // A shared counter key carries the person's name on each cash record; show the latest one.
-    const names = new Map<string, string>();
-    if (custody.length > 0) {
-      const rows = await deps
-        .db('cash_payments')
-        .where({ agency_id: agencyId })
-        .whereIn(
-          'clerk_key_id',
-          custody.map((c) => c.clerkKeyId),
-        )
-        .whereNotNull('clerk_name')
-        .orderBy('collected_at', 'desc')
-        .select('clerk_key_id', 'clerk_name');
-      for (const row of rows) if (!names.has(row.clerk_key_id)) names.set(row.clerk_key_id, row.clerk_name);
-    }
-    res.json({
-      at: at.toISOString(),
-      items: custody
-        .map((c) => ({ ...c, clerkName: names.get(c.clerkKeyId) ?? null }))
-        .sort((a, b) => b.amount - a.amount),
-    });
+    res.json({ at: at.toISOString(), items: await custodyReport(deps.db, agencyId, at) });
   });
   return router;
 }

@@ -5,9 +5,9 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { createDepositBatch, findDepositBatch } from '../../domain/deposits.js';
-import { AppError } from '../errors.js';
+import { createDepositBatch, findDepositBatch } from '../../cash/deposits.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, idParams, problem, vnd } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';

@@ -7,9 +7,9 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { findReceipt, type Receipt } from '../../domain/receipts.js';
 import { onSubjectChange } from '../../events/bus.js';
-import { AppError } from '../errors.js';
+import { findReceipt, type Receipt } from '../../receipts/receipts.js';
+import { AppError } from '../../shared/errors.js';
 import { principalOf, requireApiKey } from '../middleware/auth.js';
 import type { Operation } from '../openapi/operation.js';
 

@@ -9,17 +9,17 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { feeLedger, MAX_LEDGER_DAYS, renderFeeLedgerHtml } from '../../domain/fee-ledger.js';
+import { reportCsv, reportXlsx } from '../../reconciliation/export.js';
+import { feeLedger, MAX_LEDGER_DAYS, renderFeeLedgerHtml } from '../../reconciliation/fee-ledger.js';
 import {
-  dayWindow,
   latestReconciliation,
-  localDateOf,
+  listReconciliationRuns,
   type ReconciliationRun,
   runReconciliation,
-} from '../../domain/reconciliation.js';
-import { reportCsv, reportXlsx } from '../../domain/reconciliation-export.js';
-import { AppError } from '../errors.js';
+} from '../../reconciliation/runs.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import { dayWindow, HO_CHI_MINH_TZ, localDateOf } from '../../shared/time.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, problem, vnd } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';
@@ -54,7 +54,7 @@ const tally = z.object({ count: z.number().int(), amount: vnd });
 export const reconciliationReportSchema = z.object({
   agencyId: z.string(),
   date: z.iso.date(),
-  timezone: z.literal('Asia/Ho_Chi_Minh'),
+  timezone: z.literal(HO_CHI_MINH_TZ),
   window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
   generatedAt: z.iso.datetime(),
   balanced: z.boolean().describe('Every check passed: every đồng of the day is accounted for'),
@@ -172,25 +172,7 @@ export function reconciliationsRouter(deps: { db: Knex; clock: Clock }): Router 
     const { agencyId } = principalOf(req);
     const { limit } = parseQuery(listQuery, req.query);
     // The newest run of each of the most recent days.
-    const rows = await db('reconciliation_runs')
-      .distinctOn('date')
-      .where({ agency_id: agencyId })
-      .orderBy([
-        { column: 'date', order: 'desc' },
-        { column: 'generated_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(limit)
-      .select('id', 'date', 'generated_at', 'actor', 'balanced');
-    res.json({
-      items: rows.map((r) => ({
-        id: r.id,
-        date: r.date,
-        generatedAt: new Date(r.generated_at).toISOString(),
-        actor: r.actor,
-        balanced: Boolean(r.balanced),
-      })),
-    });
+    res.json({ items: await listReconciliationRuns(db, agencyId, limit) });
   });
 
   router.get('/:date', async (req, res) => {

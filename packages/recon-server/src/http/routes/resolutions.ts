@@ -5,11 +5,11 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { listAuditEvents } from '../../domain/audit.js';
-import { findCredit, listExceptions, suggestReceipts } from '../../domain/exceptions.js';
-import { manualMatch, markRefundDue, reverseAllocation, voidReceipt } from '../../domain/resolutions.js';
-import { AppError } from '../errors.js';
+import { findCredit, listExceptions, suggestReceipts } from '../../exceptions/queue.js';
+import { manualMatch, markRefundDue, reverseAllocation, voidReceipt } from '../../exceptions/resolutions.js';
+import { listAuditEvents } from '../../ledger/audit.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, idParams, problem } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';

@@ -6,10 +6,10 @@
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../../clock.js';
-import { importStatement, loadStatementImport } from '../../domain/statements.js';
+import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
+import { importStatement, loadStatementImport } from '../../statements/import.js';
 import { STATEMENT_FORMATS } from '../../statements/types.js';
-import { AppError } from '../errors.js';
 import { principalOf, requireApiKey, requireRole } from '../middleware/auth.js';
 import { authProblems, idParams, problem, vnd } from '../openapi/common.js';
 import type { Operation } from '../openapi/operation.js';

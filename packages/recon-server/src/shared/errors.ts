@@ -1,4 +1,8 @@
-/** @module One error type for the HTTP edge, and its RFC 9457 problem+json rendering. */
+/**
+ * @module The one error type, thrown wherever a request, a command or a job can fail with a stable
+ * code, and its RFC 9457 problem+json rendering. At the bottom of the layers: every layer throws it, the
+ * HTTP edge renders it, the CLI prints it.
+ */
 
 /** Every error the API can answer with: a stable code, its HTTP status and the message in both languages. */
 export const problems = {

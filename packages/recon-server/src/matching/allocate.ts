@@ -1,62 +1,15 @@
 /**
- * @module The matching ladder: a credit pays the receipt whose payment reference its memo carries
- * (checked by its check character), at the receipt's account. Exact → paid; less → partially paid;
- * more → paid, the rest an overpayment for a person to refund. Everything else waits in the
- * exception queue with its reason; nothing is applied silently.
+ * @module Allocating a credit to a receipt, under the receipt's row lock: as much as it still owes,
+ * numbering it when it becomes fully paid, with the outcome, the outbox events and the audit entry
+ * written in the same statement. The ladder and a treasurer's manual match both allocate through it.
  */
 import { randomUUID } from 'node:crypto';
-import { findReferences } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { prepared } from '../db/prepared.js';
 import { notifyAfterCommit } from '../events/bus.js';
-import { type EventType, OUTBOX_INSERT_SQL, outboxRow } from '../events/outbox.js';
-import type { BankCredit } from './credits.js';
-import { findDepositBatchCodes } from './deposit-rules.js';
-import { matchDepositCredit } from './deposits.js';
-import { paidAmountOf } from './ledger.js';
-import { numberingSteps } from './receipt-numbers.js';
-
-export type UnmatchedReason =
-  | 'no_reference_in_memo'
-  | 'unknown_reference'
-  | 'wrong_account'
-  | 'receipt_not_payable'
-  | 'receipt_void'
-  | 'already_paid'
-  // The memo carried a deposit batch code: the credit is a clerk's cash deposit, not a payment.
-  | 'unknown_deposit_batch'
-  | 'deposit_short'
-  | 'deposit_excess'
-  | 'deposit_already_credited';
-
-export type ReceiptPaymentStatus = 'paid' | 'partially_paid';
-
-/** A credit that paid (part of) a receipt. */
-export interface ReceiptMatch {
-  matched: true;
-  kind: 'receipt';
-  receiptId: string;
-  allocated: number;
-  /** Credit left over after paying the receipt in full: an overpayment to refund. */
-  unallocated: number;
-  receiptStatus: ReceiptPaymentStatus;
-  receiptNumber: { series: string; number: number } | null;
-}
-
-/** A credit that proved a clerk's cash deposit batch, to the đồng. */
-export interface DepositMatch {
-  matched: true;
-  kind: 'deposit';
-  depositBatchId: string;
-  depositBatchCode: string;
-  amount: number;
-}
-
-export type MatchResult =
-  | ReceiptMatch
-  | DepositMatch
-  | { matched: false; reason: UnmatchedReason; receiptId?: string; depositBatchId?: string };
+import type { EventType } from '../events/outbox.js';
+import { numberingSteps } from '../ledger/receipt-numbers.js';
+import type { ReceiptMatch, ReceiptPaymentStatus } from './result.js';
 
 export interface AllocationInput {
   agencyId: string;
@@ -195,7 +148,7 @@ export async function allocate(
       }),
     }),
   );
-  const row = (result.rows as { series: string | null; number: string | number | null }[])[0];
+  const row = (result.rows as { series: string | null; number: number | null }[])[0];
   if (fullyPaid && !row?.series) {
     throw new Error(`agency ${input.agencyId} does not exist: no receipt series to number from`);
   }
@@ -208,7 +161,7 @@ export async function allocate(
     allocated: amount,
     unallocated,
     receiptStatus,
-    receiptNumber: row?.series ? { series: row.series, number: toVnd(row.number) } : null,
+    receiptNumber: row?.series ? { series: row.series, number: row.number! } : null,
   };
 }
 
@@ -256,113 +209,11 @@ export async function lockPayableReceipt(
   if (!row) return undefined;
   return {
     id: row.id as string,
-    amount: toVnd(row.amount as string | number),
+    amount: row.amount as number,
     dossierCode: row.dossier_code as string,
     reference: row.reference as string,
     payable: row.opened_as === 'open',
     voided: row.voided != null,
     accountNumber: row.account_number as string | null,
   };
-}
-
-/**
- * Runs the ladder for a freshly recorded credit, inside the ingest transaction, and records the
- * outcome so the exception queue can say why a credit is waiting.
- */
-export async function matchCredit(
-  trx: Knex.Transaction,
-  agencyId: string,
-  credit: BankCredit & { id: string },
-  now: Date,
-): Promise<MatchResult> {
-  const result = await ladder(trx, agencyId, credit, now);
-  // The ladder's receipt allocation wrote its outcome row along with the allocation.
-  if (result.matched && result.kind === 'receipt') return result;
-  const outcome = {
-    agency_id: agencyId,
-    credit_id: credit.id,
-    outcome: result.matched ? 'deposit_exact' : result.reason,
-    receipt_id: (!result.matched && result.receiptId) || null,
-    created_at: now,
-  };
-  if (result.matched) {
-    await trx('credit_match_outcomes').insert(outcome);
-    return result;
-  }
-  // The outcome row and the unmatched event in one round trip.
-  await trx.raw(
-    `WITH outcome AS (
-       INSERT INTO credit_match_outcomes (agency_id, credit_id, outcome, receipt_id, created_at)
-       VALUES (:agency_id, :credit_id, :outcome, :receipt_id, :created_at)
-     )
-     ${OUTBOX_INSERT_SQL}`,
-    {
-      ...outcome,
-      ...outboxRow({
-        agencyId,
-        type: 'credit.unmatched',
-        subjectId: credit.id,
-        data: {
-          creditId: credit.id,
-          reason: result.reason,
-          receiptId: result.receiptId ?? null,
-          ...(result.depositBatchId ? { depositBatchId: result.depositBatchId } : {}),
-          amount: credit.amount,
-          accountNumber: credit.accountNumber,
-          memo: credit.memo,
-          bookedAt: credit.bookedAt.toISOString(),
-        },
-        at: now,
-      }),
-    },
-  );
-  notifyAfterCommit(trx, credit.id);
-  return result;
-}
-
-async function ladder(
-  trx: Knex.Transaction,
-  agencyId: string,
-  credit: BankCredit & { id: string },
-  now: Date,
-): Promise<MatchResult> {
-  // A clerk's cash deposit carries its batch code instead of a payment reference: it proves the
-  // batch (many cash payments, one credit) and pays no receipt.
-  const deposit = await matchDepositCredit(trx, agencyId, credit, now);
-  if (deposit) return deposit;
-  const references = findReferences(credit.memo);
-  if (references.length === 0) {
-    return {
-      matched: false,
-      reason:
-        findDepositBatchCodes(credit.memo).length > 0 ? 'unknown_deposit_batch' : 'no_reference_in_memo',
-    };
-  }
-  const receipt = await lockPayableReceipt(trx, agencyId, { references });
-  if (!receipt) return { matched: false, reason: 'unknown_reference' };
-  if (receipt.voided) return { matched: false, reason: 'receipt_void', receiptId: receipt.id };
-  if (!receipt.payable) return { matched: false, reason: 'receipt_not_payable', receiptId: receipt.id };
-  if (receipt.accountNumber !== credit.accountNumber) {
-    return { matched: false, reason: 'wrong_account', receiptId: receipt.id };
-  }
-  const paid = await paidAmountOf(trx, receipt.id);
-  if (paid >= receipt.amount) {
-    return { matched: false, reason: 'already_paid', receiptId: receipt.id };
-  }
-  return allocate(
-    trx,
-    {
-      agencyId,
-      creditId: credit.id,
-      creditAmount: credit.amount,
-      receipt,
-      paid,
-      method: 'auto:reference',
-      actor: 'system:matching',
-      recordMatchOutcome: true,
-      at: now,
-    },
-    // The credit was recorded in this very transaction: nothing of it was allocated or reversed yet.
-    0,
-  );
 }

@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { enqueueEvent } from '../events/outbox.js';
-import { AppError } from '../http/errors.js';
-import { audit } from './audit.js';
-import { creditPosition, paidAmountOf } from './ledger.js';
-import { allocate, lockPayableReceipt, type MatchResult } from './matching.js';
+import { audit } from '../ledger/audit.js';
+import { creditPosition, paidAmountOf } from '../ledger/positions.js';
+import { allocate, lockPayableReceipt } from '../matching/allocate.js';
+import type { MatchResult } from '../matching/result.js';
+import { AppError } from '../shared/errors.js';
 
 export interface Actor {
   agencyId: string;
@@ -115,7 +115,7 @@ export async function reverseAllocation(
         allocationId: allocation.id,
         creditId: allocation.credit_id,
         receiptId: allocation.receipt_id,
-        amount: toVnd(allocation.amount),
+        amount: allocation.amount,
         reason: input.reason,
       },
       at,

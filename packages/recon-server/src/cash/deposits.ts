@@ -1,101 +1,19 @@
 /**
- * @module Cash custody and deposits: cash recorded at the counter stays with the clerk until a
- * deposit batch is made; the clerk deposits the batch's amount with its code in the memo, and the
- * bank credit carrying that code proves the deposit (many cash payments → one batch → one credit).
+ * @module Cash deposits: cash recorded at the counter stays with the clerk until a deposit batch is
+ * made; the clerk deposits the batch's amount with its code in the memo, and the bank credit carrying
+ * that code proves the deposit (many cash payments → one batch → one credit; the ladder's deposit step
+ * is matching/deposits).
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
-import { AppError } from '../http/errors.js';
-import { defaultCollectionAccount } from './agencies.js';
-import { audit } from './audit.js';
-import type { BankCredit } from './credits.js';
-import {
-  type DepositRule,
-  depositBatchCode,
-  depositDeadline,
-  findDepositBatchCodes,
-} from './deposit-rules.js';
-import type { MatchResult } from './matching.js';
-import { formatReceiptNumber } from './receipt-numbers.js';
-import { hoChiMinhDate } from './receipts.js';
+import { defaultCollectionAccount } from '../agencies/agencies.js';
+import { audit } from '../ledger/audit.js';
+import { depositBatchCode } from '../ledger/deposit-rules.js';
+import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
+import { AppError } from '../shared/errors.js';
+import { localDateOf } from '../shared/time.js';
 
 type Db = Knex | Knex.Transaction;
-
-/** The agency's deposit deadline rule (see {@link DepositRule} for its legal basis). */
-export async function depositRuleOf(db: Db, agencyId: string): Promise<DepositRule> {
-  const row = await db('agencies')
-    .where({ id: agencyId })
-    .first('cash_deposit_cadence', 'cash_deposit_grace_days');
-  if (!row) throw new AppError('unknown_agency');
-  return { cadence: row.cash_deposit_cadence, graceDays: Number(row.cash_deposit_grace_days) };
-}
-
-export interface ClerkCustody {
-  clerkKeyId: string;
-  /** Cash recorded and not yet put in a deposit batch, in đồng. */
-  amount: number;
-  count: number;
-  oldestCollectedAt: string;
-  /** When the oldest cash had to be deposited by. */
-  deadline: string;
-  /** Some of the cash is held past the agency's deposit deadline. */
-  overdue: boolean;
-  overdueAmount: number;
-  overdueCount: number;
-}
-
-/**
- * Cash in each clerk's custody at `at`: recorded by then and not in a deposit batch made by then,
- * with the agency's deadline applied. For the treasury page and the daily report.
- *
- * @example
- * const custody = await cashInCustody(db, 'demo', new Date());
- * const late = custody.filter((c) => c.overdue);
- */
-export async function cashInCustody(db: Db, agencyId: string, at: Date): Promise<ClerkCustody[]> {
-  const rule = await depositRuleOf(db, agencyId);
-  const rows = await db('cash_payments as cp')
-    .where('cp.agency_id', agencyId)
-    .andWhere('cp.collected_at', '<=', at)
-    .whereNotExists(
-      db('deposit_batch_items as i')
-        .join('deposit_batches as b', 'b.id', 'i.batch_id')
-        .whereRaw('i.cash_payment_id = cp.id')
-        .andWhere('b.created_at', '<=', at)
-        .select(db.raw('1')),
-    )
-    .orderBy([{ column: 'cp.clerk_key_id' }, { column: 'cp.collected_at' }])
-    .select('cp.clerk_key_id', 'cp.amount', 'cp.collected_at');
-  const byClerk = new Map<string, ClerkCustody>();
-  for (const row of rows) {
-    const collectedAt = new Date(row.collected_at);
-    const amount = toVnd(row.amount);
-    const late = depositDeadline(collectedAt, rule).getTime() <= at.getTime();
-    let entry = byClerk.get(row.clerk_key_id);
-    if (!entry) {
-      entry = {
-        clerkKeyId: row.clerk_key_id,
-        amount: 0,
-        count: 0,
-        oldestCollectedAt: collectedAt.toISOString(),
-        deadline: depositDeadline(collectedAt, rule).toISOString(),
-        overdue: false,
-        overdueAmount: 0,
-        overdueCount: 0,
-      };
-      byClerk.set(row.clerk_key_id, entry);
-    }
-    entry.amount += amount;
-    entry.count += 1;
-    if (late) {
-      entry.overdue = true;
-      entry.overdueAmount += amount;
-      entry.overdueCount += 1;
-    }
-  }
-  return [...byClerk.values()];
-}
 
 export type DepositStatus = 'awaiting_credit' | 'deposited' | 'short' | 'excess';
 
@@ -165,15 +83,15 @@ export async function createDepositBatch(
     if (cash.length === 0) {
       throw new AppError('nothing_to_deposit', { detail: `clerk key ${input.clerkKeyId} holds no cash` });
     }
-    const amount = cash.reduce((sum, c) => sum + toVnd(c.amount), 0);
-    const date = hoChiMinhDate(at);
+    const amount = cash.reduce((sum, c) => sum + c.amount, 0);
+    const date = localDateOf(at);
     const prefix = depositBatchCode(date, 1).slice(0, 8);
     const today = await trx('deposit_batches')
       .where({ agency_id: input.agencyId })
       .andWhere('code', 'like', `${prefix}%`)
       .count({ n: '*' })
       .first();
-    const seq = Number(today?.n ?? 0) + 1;
+    const seq = ((today?.n as number | undefined) ?? 0) + 1;
     if (seq > 999) throw new AppError('conflict', { detail: 'at most 999 deposit batches a day' });
     const code = depositBatchCode(date, seq);
     const account = await defaultCollectionAccount(trx, input.agencyId);
@@ -235,14 +153,14 @@ export async function findDepositBatch(
       'n.series',
       'n.number',
     );
-  const amount = toVnd(batch.amount);
+  const amount = batch.amount;
   const outcome = match?.outcome as 'exact' | 'short' | 'excess' | undefined;
   return {
     id: batch.id,
     code: batch.code,
     clerkKeyId: batch.clerk_key_id,
     amount,
-    count: Number(batch.item_count),
+    count: batch.item_count,
     memo: `${batch.code} NOP TIEN THU HO`,
     depositTo: batch.account_number
       ? { bankBin: batch.bank_bin, accountNumber: batch.account_number, accountName: batch.account_name }
@@ -253,79 +171,22 @@ export async function findDepositBatch(
     credit: match
       ? {
           id: match.id,
-          amount: toVnd(match.amount),
+          amount: match.amount,
           bookedAt: new Date(match.booked_at).toISOString(),
           bankReference: match.bank_reference ?? null,
-          matchedAmount: toVnd(match.matched_amount),
+          matchedAmount: match.matched_amount,
           outcome: match.outcome,
         }
       : null,
-    difference: match ? toVnd(match.amount) - amount : null,
+    difference: match ? match.amount - amount : null,
     items: items.map((row) => ({
       cashPaymentId: row.id,
       receiptId: row.receipt_id,
       receiptNumber:
-        row.series != null ? formatReceiptNumber({ series: row.series, number: toVnd(row.number) }) : null,
-      amount: toVnd(row.amount),
+        row.series != null ? formatReceiptNumber({ series: row.series, number: row.number }) : null,
+      amount: row.amount,
       payerName: row.payer_name,
       collectedAt: new Date(row.collected_at).toISOString(),
     })),
   };
-}
-
-/**
- * The ladder's deposit step: a credit whose memo carries one of the agency's batch codes proves
- * that batch. Exact → deposited; short or excess → recorded against the batch and left for a person
- * (reason deposit_short / deposit_excess). A batch is proved by one credit; a second one waits too.
- * Returns undefined when no code in the memo names a batch of this agency.
- */
-export async function matchDepositCredit(
-  trx: Knex.Transaction,
-  agencyId: string,
-  credit: BankCredit & { id: string },
-  now: Date,
-): Promise<MatchResult | undefined> {
-  const codes = findDepositBatchCodes(credit.memo);
-  if (codes.length === 0) return undefined;
-  // Lock the batch: two credits carrying the same code must not both prove it.
-  const batch = await trx('deposit_batches')
-    .where({ agency_id: agencyId })
-    .whereIn('code', codes)
-    .orderBy('created_at')
-    .forUpdate()
-    .first('id', 'code', 'amount');
-  if (!batch) return undefined;
-  const depositBatchId: string = batch.id;
-  const taken = await trx('deposit_matches').where({ batch_id: depositBatchId }).first('id');
-  if (taken) return { matched: false, reason: 'deposit_already_credited', depositBatchId };
-  const batchAmount = toVnd(batch.amount);
-  const outcome = credit.amount === batchAmount ? 'exact' : credit.amount < batchAmount ? 'short' : 'excess';
-  await trx('deposit_matches').insert({
-    id: randomUUID(),
-    agency_id: agencyId,
-    credit_id: credit.id,
-    batch_id: depositBatchId,
-    matched_amount: Math.min(credit.amount, batchAmount),
-    outcome,
-    created_at: now,
-  });
-  await audit(trx, {
-    agencyId,
-    actor: 'system:matching',
-    action: `deposit.${outcome}`,
-    subjectType: 'deposit_batch',
-    subjectId: depositBatchId,
-    data: { creditId: credit.id, code: batch.code, batchAmount, creditAmount: credit.amount },
-    at: now,
-  });
-  if (outcome === 'exact') {
-    return {
-      matched: true,
-      kind: 'deposit',
-      depositBatchId,
-      depositBatchCode: batch.code,
-      amount: credit.amount,
-    };
-  }
-  return { matched: false, reason: outcome === 'short' ? 'deposit_short' : 'deposit_excess', depositBatchId };
 }

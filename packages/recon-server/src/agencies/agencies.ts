@@ -1,7 +1,7 @@
 /** @module Agencies: lookup by API key, collection accounts, callback secrets, and the demo seed. */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../shared/clock.js';
 import { generateApiKey, generateSecret, hashApiKey } from './keys.js';
 
 export type Role = 'admin' | 'integration' | 'clerk' | 'treasurer';

@@ -6,8 +6,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
-import { AppError } from '../http/errors.js';
+import { audit } from '../ledger/audit.js';
+import { lockSameMoney } from '../ledger/same-money.js';
+import { ingestCredit } from '../matching/ingest.js';
+import { AppError } from '../shared/errors.js';
 import {
   type BalanceCheck,
   type ParsedStatement,
@@ -15,11 +17,8 @@ import {
   type StatementFormat,
   StatementFormatError,
   type StatementRow,
-} from '../statements/index.js';
-import { normalizeAccount, normalizeLabel } from '../statements/text.js';
-import { audit } from './audit.js';
-import { ingestCredit } from './credits.js';
-import { lockSameMoney } from './same-money.js';
+} from './index.js';
+import { normalizeAccount, normalizeLabel } from './text.js';
 
 export type StatementLineOutcome = 'matched' | 'unmatched' | 'duplicate' | 'debit' | 'rejected';
 
@@ -226,7 +225,7 @@ export async function loadStatementImport(
     line: l.line,
     outcome: l.outcome,
     ...(l.direction ? { direction: l.direction } : {}),
-    ...(l.amount !== null ? { amount: toVnd(l.amount) } : {}),
+    ...(l.amount !== null ? { amount: l.amount } : {}),
     ...(l.booked_at ? { bookedAt: new Date(l.booked_at).toISOString() } : {}),
     ...(l.memo !== null ? { memo: l.memo } : {}),
     ...(l.bank_reference ? { bankReference: l.bank_reference } : {}),
@@ -244,8 +243,8 @@ export async function loadStatementImport(
     format: row.format,
     accountNumber: row.account_number,
     currency: row.currency,
-    openingBalance: row.opening_balance === null ? null : toVnd(row.opening_balance),
-    closingBalance: row.closing_balance === null ? null : toVnd(row.closing_balance),
+    openingBalance: row.opening_balance === null ? null : row.opening_balance,
+    closingBalance: row.closing_balance === null ? null : row.closing_balance,
     balanceCheck: balanceCheck ?? null,
     counts: countsOf(lines),
     lines,
@@ -418,20 +417,23 @@ export async function importStatement(db: Knex, input: ImportStatementInput): Pr
       }
       // 3. The one ingest path: the same bank reference from a callback is the same credit.
       try {
-        const result = await ingestCredit(
-          trx,
-          input.agencyId,
-          {
-            provider: STATEMENT_PROVIDER,
-            providerTxnId: key,
-            accountNumber,
-            amount: row.amount,
-            memo: row.memo,
-            bookedAt: row.bookedAt,
-            bankReference: row.bankReference,
-          },
-          null,
-          input.now,
+        // In a savepoint of the import's transaction: a line that conflicts leaves nothing behind.
+        const result = await trx.transaction((savepoint) =>
+          ingestCredit(
+            savepoint,
+            input.agencyId,
+            {
+              provider: STATEMENT_PROVIDER,
+              providerTxnId: key,
+              accountNumber,
+              amount: row.amount,
+              memo: row.memo,
+              bookedAt: row.bookedAt,
+              bankReference: row.bankReference,
+            },
+            null,
+            input.now,
+          ),
         );
         claimed.add(result.creditId);
         if (result.status === 'duplicate') {

@@ -1,11 +1,16 @@
 /** @module Bank credits: idempotent recording of money that reached a collection account. */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { prepared } from '../db/prepared.js';
-import { AppError } from '../http/errors.js';
-import { type MatchResult, matchCredit } from './matching.js';
+import { AppError } from '../shared/errors.js';
 import { SAME_MONEY_SHARED_LOCK_SQL, sameMoneyKey } from './same-money.js';
+
+/**
+ * Largest amount accepted in one credit: 10^13 đ; anything above is refused as a sender's error.
+ * (A VietQR request carries at most 9.999.999.999.999 đ, 13 digits; a credit is not bound by the
+ * QR field, so exactly 10^13 passes, and a test pins that boundary.)
+ */
+export const MAX_CREDIT_VND = 10_000_000_000_000;
 
 /** One incoming transfer, normalised from whichever provider or statement reported it. */
 export interface BankCredit {
@@ -22,8 +27,8 @@ export interface BankCredit {
   bankReference?: string | undefined;
 }
 
-export type IngestOutcome =
-  | { status: 'recorded'; creditId: string; match: MatchResult }
+export type RecordOutcome =
+  | { status: 'recorded'; creditId: string }
   | { status: 'duplicate'; creditId: string };
 
 /** The credit already known under the same provider id, or the same bank reference on the account. */
@@ -41,7 +46,7 @@ async function findKnownCredit(trx: Knex.Transaction, agencyId: string, credit: 
     .first('id', 'amount', 'account_number');
 }
 
-export interface IngestOptions {
+export interface RecordOptions {
   /**
    * Also settles the raw callback the credit came in (`rawCallbackId`), in the same transaction:
    * `accepted` when the credit is new, `ifDuplicate` when it was already known. For the last credit
@@ -80,61 +85,58 @@ const RECORD_CREDIT_SQL = `
   SELECT id FROM credit`;
 
 /**
- * Records a credit and runs the matching ladder, in one transaction. The same money delivered again
- * (the same provider id, or the same bank reference from another source, even concurrently) yields
- * the existing credit; with a different amount or account it is a conflict, never an overwrite.
+ * Records a credit inside the caller's transaction. The same money delivered again (the same provider
+ * id, or the same bank reference from another source, even concurrently) yields the existing credit;
+ * with a different amount or account it is a conflict, never an overwrite.
  *
  * @example
- * const outcome = await ingestCredit(db, 'demo', credit, rawId, clock.now(), {
+ * const outcome = await recordCredit(trx, 'demo', credit, rawId, clock.now(), {
  *   settleRawCallback: { ifDuplicate: 'duplicate' },
  * });
  */
-export async function ingestCredit(
-  db: Knex,
+export async function recordCredit(
+  trx: Knex.Transaction,
   agencyId: string,
   credit: BankCredit,
   rawCallbackId: string | null,
   now: Date,
-  options: IngestOptions = {},
-): Promise<IngestOutcome> {
-  return db.transaction(async (trx) => {
-    const result = await prepared(
-      'record_credit',
-      trx.raw(RECORD_CREDIT_SQL, {
-        id: randomUUID(),
-        agencyId,
-        provider: credit.provider,
+  options: RecordOptions = {},
+): Promise<RecordOutcome> {
+  const result = await prepared(
+    'record_credit',
+    trx.raw(RECORD_CREDIT_SQL, {
+      id: randomUUID(),
+      agencyId,
+      provider: credit.provider,
+      providerTxnId: credit.providerTxnId,
+      accountNumber: credit.accountNumber,
+      amount: credit.amount,
+      memo: credit.memo,
+      bookedAt: credit.bookedAt,
+      bankReference: credit.bankReference ?? null,
+      rawCallbackId,
+      now,
+      actor: `system:${credit.provider}`,
+      auditData: JSON.stringify({
         providerTxnId: credit.providerTxnId,
-        accountNumber: credit.accountNumber,
         amount: credit.amount,
-        memo: credit.memo,
-        bookedAt: credit.bookedAt,
-        bankReference: credit.bankReference ?? null,
-        rawCallbackId,
-        now,
-        actor: `system:${credit.provider}`,
-        auditData: JSON.stringify({
-          providerTxnId: credit.providerTxnId,
-          amount: credit.amount,
-          accountNumber: credit.accountNumber,
-        }),
-        ifDuplicate: options.settleRawCallback?.ifDuplicate ?? 'duplicate',
-        settle: options.settleRawCallback !== undefined && rawCallbackId !== null,
-        sameMoneyKey: sameMoneyKey(agencyId, credit.accountNumber, credit.amount),
+        accountNumber: credit.accountNumber,
       }),
-    );
-    const creditId = (result.rows as { id: string }[])[0]?.id;
-    if (!creditId) {
-      const existing = await findKnownCredit(trx, agencyId, credit);
-      if (!existing) throw new Error('credit insert was ignored but no existing credit was found');
-      if (toVnd(existing.amount) !== credit.amount || existing.account_number !== credit.accountNumber) {
-        throw new AppError('credit_conflict', {
-          detail: `transaction ${credit.providerTxnId} was recorded with amount ${toVnd(existing.amount)} to account ${existing.account_number}`,
-        });
-      }
-      return { status: 'duplicate', creditId: existing.id };
+      ifDuplicate: options.settleRawCallback?.ifDuplicate ?? 'duplicate',
+      settle: options.settleRawCallback !== undefined && rawCallbackId !== null,
+      sameMoneyKey: sameMoneyKey(agencyId, credit.accountNumber, credit.amount),
+    }),
+  );
+  const creditId = (result.rows as { id: string }[])[0]?.id;
+  if (!creditId) {
+    const existing = await findKnownCredit(trx, agencyId, credit);
+    if (!existing) throw new Error('credit insert was ignored but no existing credit was found');
+    if (existing.amount !== credit.amount || existing.account_number !== credit.accountNumber) {
+      throw new AppError('credit_conflict', {
+        detail: `transaction ${credit.providerTxnId} was recorded with amount ${existing.amount} to account ${existing.account_number}`,
+      });
     }
-    const match = await matchCredit(trx, agencyId, { id: creditId, ...credit }, now);
-    return { status: 'recorded', creditId, match };
-  });
+    return { status: 'duplicate', creditId: existing.id };
+  }
+  return { status: 'recorded', creditId };
 }

@@ -7,9 +7,9 @@
  */
 import { formatVnd, vndInWords } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
-import { formatReceiptNumber } from './receipt-numbers.js';
-import { dayWindow, localDateOf } from './reconciliation.js';
+import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
+import { escapeHtml } from '../shared/html.js';
+import { dayWindow, localDateOf, localWallClock } from '../shared/time.js';
 
 type Db = Knex | Knex.Transaction;
 
@@ -115,9 +115,9 @@ export async function feeLedger(
       entry.amount += line.amount;
       byFee.set(key, entry);
     }
-    const amount = toVnd(row.amount);
-    const bankTransfer = toVnd(row.bank_paid);
-    const cash = toVnd(row.cash_paid);
+    const amount = row.amount as number;
+    const bankTransfer = row.bank_paid as number;
+    const cash = row.cash_paid as number;
     const held = bankTransfer + cash;
     const paidAt = new Date(row.assigned_at as string);
     let note: string | null = null;
@@ -127,9 +127,9 @@ export async function feeLedger(
       seq: i + 1,
       date: localDateOf(paidAt),
       paidAt: paidAt.toISOString(),
-      receiptNumber: formatReceiptNumber({ series: row.series as string, number: toVnd(row.number) }),
+      receiptNumber: formatReceiptNumber({ series: row.series as string, number: row.number as number }),
       series: row.series as string,
-      number: toVnd(row.number),
+      number: row.number as number,
       dossierCode: row.dossier_code as string,
       payerName: row.payer_name as string,
       content: lines.map((l) => l.name).join('; '),
@@ -179,19 +179,6 @@ export function methodLabel(method: LedgerMethod): string {
   return METHOD_LABEL[method];
 }
 
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Escapes text for HTML content and quoted attributes alike. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
-
 /** `2026-11-23` → `23/11/2026`, as Vietnamese documents write dates. */
 export function viDate(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
@@ -203,7 +190,7 @@ function money(amount: number): string {
 }
 
 function viDateTime(iso: string): string {
-  const local = new Date(Date.parse(iso) + 7 * 3600_000).toISOString();
+  const local = localWallClock(new Date(iso)).toISOString();
   return `${local.slice(11, 16)} ${viDate(local.slice(0, 10))}`;
 }
 

@@ -17,62 +17,11 @@
  * leave every đồng accounted for (credits seen only in the statement, cash held past its deadline,
  * receipts still owing) are `flags`, not failed checks.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { todayInVietnam } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
-import { cashInCustody } from './deposits.js';
+import { cashInCustody } from '../ledger/custody.js';
+import { dayWindow, HO_CHI_MINH_TZ, localHourOf } from '../shared/time.js';
 
 type Db = Knex | Knex.Transaction;
-
-/** Asia/Ho_Chi_Minh is UTC+7 all year: Vietnam has had no daylight saving time since 1975. */
-export const HO_CHI_MINH_OFFSET_MS = 7 * 3600_000;
-export const HO_CHI_MINH_TZ = 'Asia/Ho_Chi_Minh';
-
-export interface DayWindow {
-  /** `YYYY-MM-DD`, the local calendar day. */
-  date: string;
-  /** 00:00 local, inclusive. */
-  start: Date;
-  /** 00:00 local the next day, exclusive. */
-  end: Date;
-}
-
-/**
- * The instants a local day covers, or `undefined` for something that is not a real calendar date.
- *
- * @example
- * dayWindow('2026-11-23'); // { start: 2026-11-22T17:00:00Z, end: 2026-11-23T17:00:00Z, … }
- */
-export function dayWindow(date: string): DayWindow | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
-  // Date.parse rolls 2026-02-30 over into March; a real date survives the round trip.
-  if (Number.isNaN(midnightUtc) || new Date(midnightUtc).toISOString().slice(0, 10) !== date)
-    return undefined;
-  const start = new Date(midnightUtc - HO_CHI_MINH_OFFSET_MS);
-  return { date, start, end: new Date(start.getTime() + 86400_000) };
-}
-
-/**
- * The local calendar day of an instant.
- *
- * @example
- * localDateOf(new Date('2026-11-22T17:00:00Z')); // '2026-11-23'
- */
-export function localDateOf(at: Date): string {
-  return todayInVietnam(at);
-}
-
-/** The local hour (0–23) of an instant. */
-export function localHourOf(at: Date): number {
-  return new Date(at.getTime() + HO_CHI_MINH_OFFSET_MS).getUTCHours();
-}
-
-/** The local day before `date`. */
-export function previousDate(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
-}
 
 export interface Tally {
   count: number;
@@ -189,12 +138,14 @@ function add(t: Tally, amount: number): void {
   t.amount += amount;
 }
 
-async function rows<T = Record<string, unknown>>(db: Db, sql: string, bindings: unknown[]): Promise<T[]> {
+/**
+ * Rows of a raw query. bigint, count(*) and sum() arrive as numbers (db/open sets the parsers), so
+ * the row types below say `number` for them.
+ */
+async function rows<T>(db: Db, sql: string, bindings: unknown[]): Promise<T[]> {
   const result = await db.raw(sql, bindings as Knex.RawBinding[]);
   return result.rows as T[];
 }
-
-const iso = (value: unknown): string => new Date(value as string).toISOString();
 
 // Allocations no reversal has undone: the money a receipt holds from the bank.
 const activeAllocationsSql = `
@@ -202,6 +153,17 @@ const activeAllocationsSql = `
   where not exists (select 1 from allocation_reversals rv where rv.allocation_id = al.id)`;
 
 /** What each receipt holds now: bank allocations in force plus cash. */
+/** A receipt with what it holds now (a row of {@link receiptPaidSql}). */
+interface ReceiptHolding {
+  id: string;
+  amount: number;
+  created_at: Date;
+  opened_as: 'open' | 'exempt';
+  bank_paid: number;
+  cash_paid: number;
+  voided: boolean;
+}
+
 const receiptPaidSql = `
   select r.id, r.amount, r.created_at, r.opened_as,
          coalesce(b.paid, 0) as bank_paid, coalesce(cp.amount, 0) as cash_paid,
@@ -210,6 +172,12 @@ const receiptPaidSql = `
   left join (select receipt_id, sum(amount) as paid from (${activeAllocationsSql}) a group by receipt_id) b
     on b.receipt_id = r.id
   left join cash_payments cp on cp.receipt_id = r.id`;
+
+/** A receipt numbered in the day, with what it holds. */
+type NumberedReceipt = Pick<ReceiptHolding, 'id' | 'amount' | 'bank_paid' | 'cash_paid'> & {
+  series: string;
+  number: number;
+};
 
 /**
  * Computes one agency's report for a local day, reading the tables as they stand at `now`.
@@ -230,18 +198,18 @@ export async function computeReconciliation(
   const between = [agencyId, start, end];
 
   // --- receipts -----------------------------------------------------------------------------------
-  const [opened] = await rows(
+  const [opened] = await rows<{ n: number; exempt: number; amount: number }>(
     db,
     `select count(*) as n, count(*) filter (where opened_as = 'exempt') as exempt, coalesce(sum(amount), 0) as amount
      from receipts where agency_id = ? and created_at >= ? and created_at < ?`,
     between,
   );
-  const [voided] = await rows(
+  const [voided] = await rows<{ n: number }>(
     db,
     `select count(*) as n from receipt_voids where agency_id = ? and created_at >= ? and created_at < ?`,
     between,
   );
-  const numbered = await rows(
+  const numbered = await rows<NumberedReceipt>(
     db,
     `select p.id, p.amount, p.bank_paid, p.cash_paid, n.series, n.number
      from receipt_numbers n join (${receiptPaidSql}) p on p.id = n.receipt_id
@@ -249,7 +217,7 @@ export async function computeReconciliation(
      order by n.series, n.number`,
     between,
   );
-  const owing = await rows(
+  const owing = await rows<ReceiptHolding>(
     db,
     `select * from (${receiptPaidSql}) p
      where p.id in (select id from receipts where agency_id = ? and created_at < ?)
@@ -257,31 +225,39 @@ export async function computeReconciliation(
     [agencyId, end],
   );
   const receipts: ReconciliationReport['receipts'] = {
-    opened: Number(opened?.n ?? 0),
-    exempt: Number(opened?.exempt ?? 0),
-    openedAmount: toVnd(opened?.amount ?? 0),
+    opened: opened?.n ?? 0,
+    exempt: opened?.exempt ?? 0,
+    openedAmount: opened?.amount ?? 0,
     paid: numbered.length,
-    paidAmount: numbered.reduce((s, r) => s + toVnd(r.amount), 0),
+    paidAmount: numbered.reduce((s, r) => s + r.amount, 0),
     partiallyPaid: 0,
-    void: Number(voided?.n ?? 0),
+    void: voided?.n ?? 0,
     outstanding: 0,
     outstandingAmount: 0,
     overdue: 0,
     overdueAmount: 0,
   };
   for (const r of owing) {
-    const due = toVnd(r.amount) - toVnd(r.bank_paid) - toVnd(r.cash_paid);
+    const due = r.amount - r.bank_paid - r.cash_paid;
     receipts.outstanding += 1;
     receipts.outstandingAmount += due;
-    if (due < toVnd(r.amount)) receipts.partiallyPaid += 1;
-    if (new Date(r.created_at as string) < start) {
+    if (due < r.amount) receipts.partiallyPaid += 1;
+    if (new Date(r.created_at) < start) {
       receipts.overdue += 1;
       receipts.overdueAmount += due;
     }
   }
 
   // --- bank credits -------------------------------------------------------------------------------
-  const credits = await rows(
+  const credits = await rows<{
+    id: string;
+    provider: string;
+    amount: number;
+    booked_at: Date;
+    allocated: number;
+    refund_due: number;
+    deposited: number;
+  }>(
     db,
     `select c.id, c.provider, c.amount, c.booked_at,
             coalesce(a.allocated, 0) as allocated, coalesce(r.refund_due, 0) as refund_due,
@@ -310,10 +286,7 @@ export async function computeReconciliation(
   const byHour = Array.from({ length: 24 }, (_, hour) => ({ hour, bank_transfer: 0, cash: 0 }));
   let negativeOpen = 0;
   for (const c of credits) {
-    const amount = toVnd(c.amount);
-    const allocated = toVnd(c.allocated);
-    const deposited = toVnd(c.deposited);
-    const refundDue = toVnd(c.refund_due);
+    const { amount, allocated, deposited, refund_due: refundDue } = c;
     const open = amount - allocated - deposited - refundDue;
     add(creditTotals.received, amount);
     if (allocated + deposited > 0) add(creditTotals.matched, allocated + deposited);
@@ -326,13 +299,19 @@ export async function computeReconciliation(
     if (c.provider === 'statement') add(creditTotals.statementOnly, amount);
     if (allocated > 0 && amount - deposited - allocated > 0)
       add(overpayments, amount - deposited - allocated);
-    byHour[localHourOf(new Date(c.booked_at as string))]!.bank_transfer += allocated;
+    byHour[localHourOf(new Date(c.booked_at))]!.bank_transfer += allocated;
   }
 
   // --- cash ---------------------------------------------------------------------------------------
   // Custody ends when the clerk puts the cash in a deposit batch (as deposits.ts has it); the bank
   // credit carrying the batch code then proves the deposit, or shows it short.
-  const cashRows = await rows(
+  const cashRows = await rows<{
+    id: string;
+    amount: number;
+    collected_at: Date;
+    batch_id: string | null;
+    proven_batch: string | null;
+  }>(
     db,
     `select cp.id, cp.amount, cp.collected_at, b.id as batch_id, dm.batch_id as proven_batch
      from cash_payments cp
@@ -361,16 +340,21 @@ export async function computeReconciliation(
       })),
   };
   for (const p of cashRows) {
-    const amount = toVnd(p.amount);
+    const { amount } = p;
     add(cash.collected, amount);
     if (p.batch_id == null) add(cash.inCustody, amount);
     else {
       add(cash.deposited, amount);
       if (p.proven_batch == null) add(cash.awaitingBank, amount);
     }
-    byHour[localHourOf(new Date(p.collected_at as string))]!.cash += amount;
+    byHour[localHourOf(new Date(p.collected_at))]!.cash += amount;
   }
-  const shortBatches = await rows(
+  const shortBatches = await rows<{
+    code: string;
+    clerk_key_id: string;
+    amount: number;
+    matched_amount: number;
+  }>(
     db,
     `select b.code, b.clerk_key_id, b.amount, dm.matched_amount
      from deposit_batches b join deposit_matches dm on dm.batch_id = b.id
@@ -381,15 +365,15 @@ export async function computeReconciliation(
     between,
   );
   cash.shortDeposits = shortBatches.map((b) => ({
-    batchCode: b.code as string,
-    clerk: b.clerk_key_id as string,
-    expected: toVnd(b.amount),
-    received: toVnd(b.matched_amount),
-    missing: toVnd(b.amount) - toVnd(b.matched_amount),
+    batchCode: b.code,
+    clerk: b.clerk_key_id,
+    expected: b.amount,
+    received: b.matched_amount,
+    missing: b.amount - b.matched_amount,
   }));
 
   // --- under-payments: receipts that took money in the day and still owe ------------------------------
-  const [under] = await rows(
+  const [under] = await rows<{ n: number; owed: number }>(
     db,
     `select count(*) as n, coalesce(sum(p.amount - p.bank_paid - p.cash_paid), 0) as owed
      from (${receiptPaidSql}) p
@@ -401,30 +385,30 @@ export async function computeReconciliation(
          select receipt_id from cash_payments where agency_id = ? and collected_at >= ? and collected_at < ?)`,
     [...between, ...between],
   );
-  const underpayments = tally(Number(under?.n ?? 0), toVnd(under?.owed ?? 0));
+  const underpayments = tally(under?.n ?? 0, under?.owed ?? 0);
 
   // --- totals computed a second way, for the checks -----------------------------------------------
-  const [bankSum] = await rows(
+  const [bankSum] = await rows<{ total: number }>(
     db,
     `select coalesce(sum(al.amount), 0) as total
      from (${activeAllocationsSql}) al join bank_credits c on c.id = al.credit_id
      where c.agency_id = ? and c.booked_at >= ? and c.booked_at < ?`,
     between,
   );
-  const [cashSum] = await rows(
+  const [cashSum] = await rows<{ total: number }>(
     db,
     `select coalesce(sum(amount), 0) as total from cash_payments
      where agency_id = ? and collected_at >= ? and collected_at < ?`,
     between,
   );
-  const [custodySum] = await rows(
+  const [custodySum] = await rows<{ total: number }>(
     db,
     `select coalesce(sum(cp.amount), 0) as total from cash_payments cp
      where cp.agency_id = ? and cp.collected_at >= ? and cp.collected_at < ?
        and not exists (select 1 from deposit_batch_items i where i.cash_payment_id = cp.id)`,
     between,
   );
-  const byMethod = { bank_transfer: toVnd(bankSum?.total ?? 0), cash: toVnd(cashSum?.total ?? 0) };
+  const byMethod = { bank_transfer: bankSum?.total ?? 0, cash: cashSum?.total ?? 0 };
 
   const checks: ReconciliationCheck[] = [];
   const check = (
@@ -450,8 +434,8 @@ export async function computeReconciliation(
     creditTotals.unmatched.amount,
     `Khoản báo có chưa gắn với phiếu thu, lô nộp tiền hay quyết định hoàn trả: ${creditTotals.unmatched.count} khoản`,
   );
-  const fundedExpected = numbered.reduce((s, r) => s + toVnd(r.amount), 0);
-  const fundedActual = numbered.reduce((s, r) => s + toVnd(r.bank_paid) + toVnd(r.cash_paid), 0);
+  const fundedExpected = numbered.reduce((s, r) => s + r.amount, 0);
+  const fundedActual = numbered.reduce((s, r) => s + r.bank_paid + r.cash_paid, 0);
   check(
     'paid_receipts_funded',
     fundedExpected,
@@ -463,7 +447,7 @@ export async function computeReconciliation(
   check(
     'cash_accounted',
     cash.collected.amount,
-    cash.deposited.amount + toVnd(custodySum?.total ?? 0),
+    cash.deposited.amount + (custodySum?.total ?? 0),
     'Tiền mặt thu hộ trong ngày = đã lập lô nộp tiền + còn do người thu giữ',
   );
   const missing = cash.shortDeposits.reduce((s, b) => s + b.missing, 0);
@@ -533,24 +517,24 @@ async function receiptSeriesCheck(
   db: Db,
   agencyId: string,
   start: Date,
-  numbered: Record<string, unknown>[],
+  numbered: NumberedReceipt[],
 ): Promise<{ expected: number; actual: number; detail: string }> {
   const bySeries = new Map<string, number[]>();
   for (const r of numbered) {
-    const list = bySeries.get(r.series as string) ?? [];
-    list.push(toVnd(r.number));
-    bySeries.set(r.series as string, list);
+    const list = bySeries.get(r.series) ?? [];
+    list.push(r.number);
+    bySeries.set(r.series, list);
   }
   let expected = 0;
   let actual = 0;
   const notes: string[] = [];
   for (const [series, numbers] of bySeries) {
-    const [before] = await rows(
+    const [before] = await rows<{ last: number | null }>(
       db,
       `select max(number) as last from receipt_numbers where agency_id = ? and series = ? and assigned_at < ?`,
       [agencyId, series, start],
     );
-    const first = before?.last == null ? 1 : toVnd(before.last) + 1;
+    const first = before?.last == null ? 1 : before.last + 1;
     const last = Math.max(...numbers);
     expected += last - first + 1;
     // Distinct numbers, less one for each repeat, so a repeat can never make up for a gap (the unique
@@ -564,108 +548,4 @@ async function receiptSeriesCheck(
     actual,
     detail: `Số biên lai cấp trong ngày liên tục, không trùng${notes.length ? ` (${notes.join('; ')})` : ''}`,
   };
-}
-
-// --- runs ---------------------------------------------------------------------------------------------
-
-export interface ReconciliationRun {
-  id: string;
-  agencyId: string;
-  date: string;
-  generatedAt: string;
-  actor: string;
-  balanced: boolean;
-  report: ReconciliationReport;
-}
-
-/** A 64-bit advisory lock key for one agency-day, stable across processes and instances. */
-export function reconciliationLockKey(agencyId: string, date: string): string {
-  const digest = createHash('sha256').update(`thuphi:reconciliation:${agencyId}:${date}`).digest();
-  return digest.readBigInt64BE(0).toString();
-}
-
-export type RunOutcome =
-  | { status: 'ran'; run: ReconciliationRun }
-  /** Another instance holds the agency-day's lock right now. */
-  | { status: 'locked' }
-  /** `once` was asked and a run by the same actor already exists for the agency-day. */
-  | { status: 'already_ran'; run: ReconciliationRun };
-
-/**
- * Computes and stores a run. Under the agency-day's transaction-scoped advisory lock, so two instances
- * never compute the same day at once. With `once` (the scheduled job) the lock is only tried: the
- * instance that loses skips, and one that comes later finds the run already made and skips too.
- * Without it (a person asking) the call waits for the lock and always adds a new run.
- *
- * @example
- * const outcome = await runReconciliation(db, { agencyId: 'demo', date: '2026-11-23', actor: 'cron', now: new Date(), once: true });
- */
-export async function runReconciliation(
-  db: Knex,
-  input: { agencyId: string; date: string; actor: string; now: Date; once?: boolean },
-): Promise<RunOutcome> {
-  return db.transaction(async (trx) => {
-    const key = reconciliationLockKey(input.agencyId, input.date);
-    if (input.once) {
-      const [lock] = await rows<{ ok: boolean }>(trx, 'select pg_try_advisory_xact_lock(?::bigint) as ok', [
-        key,
-      ]);
-      if (!lock?.ok) return { status: 'locked' as const };
-      const existing = await trx('reconciliation_runs')
-        .where({ agency_id: input.agencyId, date: input.date, actor: input.actor })
-        .orderBy('generated_at', 'desc')
-        .first();
-      if (existing) return { status: 'already_ran' as const, run: toRun(existing) };
-    } else {
-      await trx.raw('select pg_advisory_xact_lock(?::bigint)', [key]);
-    }
-    const report = await computeReconciliation(trx, input.agencyId, input.date, input.now);
-    const row = {
-      id: randomUUID(),
-      agency_id: input.agencyId,
-      date: input.date,
-      generated_at: input.now,
-      actor: input.actor,
-      balanced: report.balanced,
-      report: JSON.stringify(report),
-    };
-    await trx('reconciliation_runs').insert(row);
-    return { status: 'ran' as const, run: toRun({ ...row, report }) };
-  });
-}
-
-function toRun(row: Record<string, unknown>): ReconciliationRun {
-  const report = (
-    typeof row.report === 'string' ? JSON.parse(row.report) : row.report
-  ) as ReconciliationReport;
-  return {
-    id: row.id as string,
-    agencyId: row.agency_id as string,
-    date: row.date as string,
-    generatedAt: iso(row.generated_at),
-    actor: row.actor as string,
-    balanced: Boolean(row.balanced),
-    report,
-  };
-}
-
-/** The newest run of an agency-day, or `undefined` if the day was never reconciled. */
-export async function latestReconciliation(
-  db: Db,
-  agencyId: string,
-  date: string,
-): Promise<ReconciliationRun | undefined> {
-  const row = await db('reconciliation_runs')
-    .where({ agency_id: agencyId, date })
-    .orderBy([
-      { column: 'generated_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
-    ])
-    .first();
-  return row ? toRun(row) : undefined;
-}
-
-/** Agencies to reconcile: every agency (each is reconciled separately, under its own lock). */
-export async function agencyIds(db: Db): Promise<string[]> {
-  return (await db('agencies').orderBy('id').select('id')).map((r) => r.id as string);
 }

@@ -3,16 +3,16 @@
  * instead of paying the fee online from a personal account. The receipt becomes paid (method cash),
  * gets its number, and the cash stays in the clerk's custody until it is deposited.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { enqueueEvent } from '../events/outbox.js';
-import { AppError } from '../http/errors.js';
-import { audit } from './audit.js';
-import { paidAmountOf } from './ledger.js';
-import { lockPayableReceipt } from './matching.js';
-import { assignReceiptNumber, formatReceiptNumber, type ReceiptNumber } from './receipt-numbers.js';
-import { isUniqueViolation } from './receipts.js';
+import { audit } from '../ledger/audit.js';
+import { paidAmountOf } from '../ledger/positions.js';
+import { assignReceiptNumber, formatReceiptNumber, type ReceiptNumber } from '../ledger/receipt-numbers.js';
+import { lockPayableReceipt } from '../matching/allocate.js';
+import { AppError } from '../shared/errors.js';
+import { hmacHex } from '../shared/signing.js';
 
 /** Papers a clerk checks: căn cước (công dân), the old chứng minh nhân dân, a passport, or another. */
 export type IdDocumentType = 'cccd' | 'cmnd' | 'passport' | 'other';
@@ -37,7 +37,7 @@ export function normaliseIdNumber(number: string): string {
 export function hashIdDocument(key: string, number: string): { hash: string; last4: string } {
   const normalised = normaliseIdNumber(number);
   return {
-    hash: createHmac('sha256', key).update(normalised, 'utf8').digest('hex'),
+    hash: hmacHex('sha256', key, normalised),
     last4: normalised.slice(-4),
   };
 }
@@ -118,7 +118,7 @@ export async function recordCashPayment(
         .where({ receipt_id: receipt.id })
         .first('series', 'number');
       const number: ReceiptNumber = existing
-        ? { series: existing.series, number: toVnd(existing.number) }
+        ? { series: existing.series, number: existing.number }
         : await assignReceiptNumber(trx, ctx.agencyId, receipt.id, at);
       // The same payload as a bank payment's receipt.paid, so subscribers need no second code path.
       await enqueueEvent(trx, {

@@ -3,6 +3,7 @@
  * it again in whatever the bank relays), and the deadline by which collected cash must be deposited.
  */
 import { mod3736CheckChar } from '@thuphi/fee-core';
+import { localDayStart, localMonthStart, localWeekday } from '../shared/time.js';
 
 /** `NT` (nộp tiền) + YYMMDD + 3-digit sequence of the agency's day + ISO 7064 MOD 37,36 check character. */
 export const DEPOSIT_CODE_PREFIX = 'NT';
@@ -69,19 +70,7 @@ export interface DepositRule {
   graceDays: number;
 }
 
-const ICT_MS = 7 * 3600_000;
 const DAY_MS = 86400_000;
-
-/** Midnight at the start of the ICT day `days` after the ICT day containing `at`, as a UTC instant. */
-function ictDayStart(at: Date, days = 0): Date {
-  const local = at.getTime() + ICT_MS;
-  return new Date(Math.floor(local / DAY_MS) * DAY_MS + days * DAY_MS - ICT_MS);
-}
-
-/** Day of week (0 = Sunday) of the ICT day starting at `dayStart`. */
-function ictWeekday(dayStart: Date): number {
-  return new Date(dayStart.getTime() + ICT_MS).getUTCDay();
-}
 
 /** The start of the day after the `n`-th working day following the day starting at `dayStart`. */
 function endOfNthWorkingDayAfter(dayStart: Date, n: number): Date {
@@ -89,7 +78,7 @@ function endOfNthWorkingDayAfter(dayStart: Date, n: number): Date {
   let left = n;
   while (left > 0) {
     day = new Date(day.getTime() + DAY_MS);
-    const wd = ictWeekday(day);
+    const wd = localWeekday(day);
     // Saturday and Sunday only: public holidays (Tết, 30/4, 2/9 …) are not known to the server yet,
     // so a deadline across a holiday is flagged early rather than late.
     if (wd !== 0 && wd !== 6) left--;
@@ -107,19 +96,17 @@ function endOfNthWorkingDayAfter(dayStart: Date, n: number): Date {
  * // → 2026-11-24T17:00:00.000Z (midnight starting Wednesday, ICT)
  */
 export function depositDeadline(collectedAt: Date, rule: DepositRule): Date {
-  const day = ictDayStart(collectedAt);
+  const day = localDayStart(collectedAt);
   switch (rule.cadence) {
     case 'daily':
       return endOfNthWorkingDayAfter(day, rule.graceDays);
     case 'weekly': {
       // The week closes on Sunday; grace counts working days from there.
-      const toSunday = (7 - ictWeekday(day)) % 7;
+      const toSunday = (7 - localWeekday(day)) % 7;
       return endOfNthWorkingDayAfter(new Date(day.getTime() + toSunday * DAY_MS), rule.graceDays);
     }
-    case 'monthly': {
-      const local = new Date(day.getTime() + ICT_MS);
-      // End of the 5th of the next month = start of the 6th, ICT.
-      return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 6) - ICT_MS);
-    }
+    case 'monthly':
+      // End of the 5th of the next month = start of the 6th, local time.
+      return localMonthStart(day, 1, 5);
   }
 }

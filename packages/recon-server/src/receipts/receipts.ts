@@ -6,17 +6,21 @@ import {
   assess,
   generateReference,
   type ScheduleSet,
-  todayInVietnam,
 } from '@thuphi/fee-core';
 import { encode, formatDong, MAX_AMOUNT, safeMemo } from '@thuphi/qr';
 import type { Knex } from 'knex';
-import type { Clock } from '../clock.js';
-import { toVnd } from '../db/money.js';
-import { AppError } from '../http/errors.js';
-import { type CollectionAccount, collectionAccountById, defaultCollectionAccount } from './agencies.js';
-import { audit } from './audit.js';
-import { activeAllocations } from './ledger.js';
-import { formatReceiptNumber } from './receipt-numbers.js';
+import {
+  type CollectionAccount,
+  collectionAccountById,
+  defaultCollectionAccount,
+} from '../agencies/agencies.js';
+import { isUniqueViolation } from '../db/errors.js';
+import { audit } from '../ledger/audit.js';
+import { activeAllocations } from '../ledger/positions.js';
+import { formatReceiptNumber } from '../ledger/receipt-numbers.js';
+import type { Clock } from '../shared/clock.js';
+import { AppError } from '../shared/errors.js';
+import { localDateOf } from '../shared/time.js';
 
 export type ReceiptStatus = 'open' | 'partially_paid' | 'paid' | 'exempt' | 'void';
 
@@ -150,7 +154,7 @@ export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInp
 function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clock: Clock): Assessment {
   let assessment: Assessment;
   try {
-    assessment = assess(schedules, { ...request, date: request.date ?? hoChiMinhDate(clock.now()) });
+    assessment = assess(schedules, { ...request, date: request.date ?? localDateOf(clock.now()) });
   } catch (error) {
     const e = error as { message?: string; field?: string; code?: string };
     if (e && typeof e.code === 'string') {
@@ -173,13 +177,24 @@ function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clo
   return assessment;
 }
 
-/** The calendar day in Asia/Ho_Chi_Minh (UTC+7, no daylight saving), as fee rules are dated. */
-export function hoChiMinhDate(at: Date): string {
-  return todayInVietnam(at);
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505';
+/**
+ * The receipt behind a counter display URL, whichever agency it belongs to (its random id is the
+ * capability), with the agency's name to show.
+ *
+ * @example
+ * const found = await findCounterReceipt(db, receiptId);
+ */
+export async function findCounterReceipt(
+  db: Knex,
+  id: string,
+): Promise<{ receipt: Receipt; agencyName: string } | undefined> {
+  const row = await db('receipts as r')
+    .join('agencies as a', 'a.id', 'r.agency_id')
+    .where('r.id', id)
+    .first('r.agency_id', 'a.name');
+  if (!row) return undefined;
+  const receipt = await findReceipt(db, row.agency_id, id);
+  return receipt && { receipt, agencyName: row.name };
 }
 
 /** Reads one of the agency's receipts with its derived status; another agency's id reads as absent. */
@@ -217,9 +232,8 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
     .where({ receipt_id: id })
     .orderBy('collected_at')
     .select('id', 'amount', 'clerk_key_id', 'clerk_name', 'payer_name', 'collected_at');
-  const amount = toVnd(row.amount);
-  const paid =
-    payments.reduce((sum, p) => sum + toVnd(p.amount), 0) + cash.reduce((sum, c) => sum + toVnd(c.amount), 0);
+  const amount = row.amount;
+  const paid = payments.reduce((sum, p) => sum + p.amount, 0) + cash.reduce((sum, c) => sum + c.amount, 0);
   const assessment: Assessment =
     typeof row.assessment === 'string' ? JSON.parse(row.assessment) : row.assessment;
   const status: ReceiptStatus =
@@ -249,7 +263,7 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
       : null,
     qrPayload: row.qr_payload,
     receiptNumber:
-      row.series != null ? formatReceiptNumber({ series: row.series, number: toVnd(row.number) }) : null,
+      row.series != null ? formatReceiptNumber({ series: row.series, number: row.number }) : null,
     paidAt: status === 'paid' && row.assigned_at ? new Date(row.assigned_at).toISOString() : null,
     payments: [
       ...payments.map(
@@ -260,7 +274,7 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
           matchedBy: p.method,
           source: p.provider,
           bankReference: p.bank_reference ?? null,
-          amount: toVnd(p.amount),
+          amount: p.amount,
           at: new Date(p.created_at).toISOString(),
         }),
       ),
@@ -270,7 +284,7 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
           cashPaymentId: c.id,
           clerk: { keyId: c.clerk_key_id, name: c.clerk_name ?? null },
           payerName: c.payer_name,
-          amount: toVnd(c.amount),
+          amount: c.amount,
           at: new Date(c.collected_at).toISOString(),
         }),
       ),

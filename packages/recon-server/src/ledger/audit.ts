@@ -50,7 +50,7 @@ export async function listAuditEvents(
   if (options.subjectId) query.andWhere({ subject_id: options.subjectId });
   const rows = await query;
   return rows.map((row) => ({
-    id: Number(row.id),
+    id: row.id,
     actor: row.actor,
     action: row.action,
     subjectType: row.subject_type,

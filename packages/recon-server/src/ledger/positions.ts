@@ -3,7 +3,6 @@
  * credit is allocated, refunded or still waiting for a person. Status is always derived, never stored.
  */
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 import { prepared } from '../db/prepared.js';
 
 type Db = Knex | Knex.Transaction;
@@ -37,7 +36,7 @@ export async function paidAmountOf(db: Db, receiptId: string): Promise<number> {
       { receiptId },
     ),
   );
-  return toVnd((result.rows as { total: string | number }[])[0]!.total);
+  return (result.rows as { total: number }[])[0]!.total;
 }
 
 /**
@@ -68,7 +67,7 @@ export interface CreditPosition {
 export async function creditPosition(db: Db, creditId: string): Promise<CreditPosition | undefined> {
   const credit = await db('bank_credits').where({ id: creditId }).first('amount');
   if (!credit) return undefined;
-  const amount = toVnd(credit.amount);
+  const amount: number = credit.amount;
   const active = await activeAllocations(db)
     .where('al.credit_id', creditId)
     .first('al.id', 'al.receipt_id', 'al.amount');
@@ -80,10 +79,10 @@ export async function creditPosition(db: Db, creditId: string): Promise<CreditPo
   // A deposit that proved its batch exactly is fully spoken for; a short or excess one still waits
   // for a person, so it stays open.
   const deposit = await db('deposit_matches').where({ credit_id: creditId, outcome: 'exact' }).first('id');
-  const allocated = active ? toVnd(active.amount) : 0;
-  const refundDue = refunds?.total == null ? 0 : toVnd(refunds.total);
+  const allocated: number = active ? active.amount : 0;
+  const refundDue: number = refunds?.total ?? 0;
   const deposited = deposit ? amount : 0;
-  const total = Number(all?.n ?? 0);
+  const total = (all?.n as number | undefined) ?? 0;
   return {
     amount,
     allocated,

@@ -4,8 +4,7 @@
  * only shown, never applied.
  */
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
-import { PAID_BY_RECEIPT_SQL } from './ledger.js';
+import { PAID_BY_RECEIPT_SQL } from '../ledger/positions.js';
 
 export interface CreditView {
   id: string;
@@ -53,10 +52,10 @@ const creditJoins = `
   left join deposit_matches dm on dm.credit_id = c.id`;
 
 function toView(row: Record<string, unknown>): CreditView {
-  const amount = toVnd(row.amount);
-  const allocated = toVnd(row.allocated);
-  const refundDue = toVnd(row.refund_due);
-  const deposited = toVnd(row.deposited);
+  const amount = row.amount as number;
+  const allocated = row.allocated as number;
+  const refundDue = row.refund_due as number;
+  const deposited = row.deposited as number;
   const open = amount - allocated - refundDue - deposited;
   return {
     id: row.id as string,
@@ -171,7 +170,7 @@ export async function suggestReceipts(db: Knex, agencyId: string, credit: Credit
         reference: row.reference as string,
         dossierCode: row.dossier_code as string,
         payerName: row.payer_name as string,
-        outstanding: toVnd(row.outstanding),
+        outstanding: row.outstanding as number,
         openedAt: new Date(row.created_at as string).toISOString(),
         score,
         why,

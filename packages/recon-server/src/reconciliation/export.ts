@@ -7,7 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { type FeeLedger, methodLabel, viDate } from './fee-ledger.js';
-import type { ReconciliationReport, Tally } from './reconciliation.js';
+import type { ReconciliationReport, Tally } from './report.js';
 
 export interface ReportRow {
   section: string;

@@ -1,6 +1,5 @@
 /** @module Gap-free receipt numbers: one series per agency, numbered inside the paying transaction. */
 import type { Knex } from 'knex';
-import { toVnd } from '../db/money.js';
 
 export interface ReceiptNumber {
   series: string;
@@ -52,9 +51,9 @@ export async function assignReceiptNumber(
     receiptId,
     at,
   });
-  const row = (result.rows as { series: string; number: string | number }[])[0];
+  const row = (result.rows as ReceiptNumber[])[0];
   if (!row) throw new Error(`agency ${agencyId} does not exist: no receipt series to number from`);
-  return { series: row.series, number: toVnd(row.number) };
+  return { series: row.series, number: row.number };
 }
 
 /** Printed form, e.g. `BLTP-26 0000042`. */

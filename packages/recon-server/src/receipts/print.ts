@@ -9,6 +9,8 @@
 import { formatVnd, vndInWords } from '@thuphi/fee-core';
 import { renderSvg } from '@thuphi/qr';
 import type { Knex } from 'knex';
+import { escapeHtml } from '../shared/html.js';
+import { localWallClock } from '../shared/time.js';
 import { findReceipt, type Receipt } from './receipts.js';
 
 export type PrintLayout = 'a5' | '80mm';
@@ -40,28 +42,16 @@ export async function loadPrintableReceipt(
   };
 }
 
-/** Everything shown comes from people (payer names, dossier codes) and is escaped, always. */
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-const ICT_MS = 7 * 3600_000;
-
 /** `23/11/2026 09:05` in Asia/Ho_Chi_Minh. */
 function ictDateTime(iso: string): string {
-  const d = new Date(Date.parse(iso) + ICT_MS);
+  const d = localWallClock(new Date(iso));
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
 /** `Ngày 23 tháng 11 năm 2026`, as Vietnamese documents date themselves. */
 function ictLongDate(iso: string): string {
-  const d = new Date(Date.parse(iso) + ICT_MS);
+  const d = localWallClock(new Date(iso));
   return `Ngày ${String(d.getUTCDate()).padStart(2, '0')} tháng ${String(d.getUTCMonth() + 1).padStart(2, '0')} năm ${d.getUTCFullYear()}`;
 }
 

@@ -1,6 +1,7 @@
 /** @module Creating an agency on behalf of the platform operator: the agency, its account, its first admin key. */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { isUniqueViolation } from '../db/errors.js';
 import { type AgencyOverview, agencyOverview } from './agencies.js';
 import { type IssuedApiKey, issueApiKey } from './api-keys.js';
 
@@ -15,12 +16,6 @@ export interface NewAgency {
 export type CreateAgencyResult =
   | { ok: true; agency: AgencyOverview; key: IssuedApiKey }
   | { ok: false; reason: 'agency_exists' | 'collection_account_taken' };
-
-function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint?: string; message?: string } | null;
-  if (e?.code !== '23505') return false;
-  return !constraint || e.constraint === constraint || Boolean(e.message?.includes(constraint));
-}
 
 /**
  * Creates an agency with its default collection account and a first admin key (returned once).
