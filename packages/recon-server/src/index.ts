@@ -9,10 +9,19 @@
  */
 
 export { DEMO_AGENCY_ID, seedDemoAgency } from './agencies/agencies.js';
-export { defaultConfig, type RuntimeSettings, type ServerConfig, settingsFromEnv } from './config.js';
+export {
+  defaultConfig,
+  defaultHttpLimits,
+  type HttpLimits,
+  type RuntimeSettings,
+  type ServerConfig,
+  settingsFromEnv,
+} from './config.js';
+export { DataDirLockedError } from './db/lock.js';
 export { migrateLatest, migrateRollbackAll } from './db/migrate.js';
 export { type DatabaseOptions, engineOf, openDatabase } from './db/open.js';
 export { type AppDependencies, createApp } from './http/app.js';
+export { createHttpServer } from './http-server.js';
 export { createLogger } from './logger.js';
 export { type RunningServer, startServer } from './server.js';
 export { type Clock, fixedClock, systemClock } from './shared/clock.js';

@@ -2,12 +2,14 @@
 import type { Server } from 'node:http';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import { type DemoAgencySeed, seedDemoAgency } from './agencies/agencies.js';
-import type { RuntimeSettings } from './config.js';
+import { agencyExists, DEMO_AGENCY_ID, type DemoAgencySeed, seedDemoAgency } from './agencies/agencies.js';
+import { defaultHttpLimits, type RuntimeSettings } from './config.js';
 import { migrateLatest } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
+import { compilePolicy } from './events/destination.js';
 import { createDispatcher } from './events/dispatcher.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http-server.js';
 import { startDailyReconciliation } from './jobs/daily-reconciliation.js';
 import { systemClock } from './shared/clock.js';
 
@@ -15,18 +17,46 @@ export interface RunningServer {
   server: Server;
   db: Knex;
   port: number;
-  demo: DemoAgencySeed;
+  /** The demo agency as seeded on this start; undefined when the demo is off (production). */
+  demo: DemoAgencySeed | undefined;
   close(): Promise<void>;
 }
 
-/** Opens the database, migrates, seeds the demo agency and listens on `settings.port`. */
+/**
+ * Opens the database, migrates, seeds the demo agency (unless `settings.demo` is false) and listens
+ * on `settings.port` with the time-outs and connection cap of `settings.http`.
+ *
+ * @example
+ * const running = await startServer(settingsFromEnv(), createLogger({ level: 'info' }));
+ */
 export async function startServer(settings: RuntimeSettings, logger: Logger): Promise<RunningServer> {
   const db = await openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir });
+  try {
+    return await serve(db, settings, logger);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+async function serve(db: Knex, settings: RuntimeSettings, logger: Logger): Promise<RunningServer> {
   await migrateLatest(db);
-  const demo = await seedDemoAgency(db, systemClock, {
-    apiKey: settings.demoApiKey,
-    callbackSecret: settings.demoCallbackSecret,
-  });
+  const demoOn = settings.demo ?? true;
+  const demo = demoOn
+    ? await seedDemoAgency(db, systemClock, {
+        apiKey: settings.demoApiKey,
+        callbackSecret: settings.demoCallbackSecret,
+      })
+    : undefined;
+  if (!demoOn && (await agencyExists(db, DEMO_AGENCY_ID))) {
+    // Seeded by an earlier start without NODE_ENV=production: its keys still work.
+    logger.warn(
+      { agencyId: DEMO_AGENCY_ID },
+      'the demo agency exists in this database (from an earlier start with the demo on); revoke its keys if this is production',
+    );
+  }
+  const production = settings.production ?? process.env.NODE_ENV === 'production';
+  const eventsRequireHttps = production;
   const app = createApp({
     db,
     clock: systemClock,
@@ -34,13 +64,28 @@ export async function startServer(settings: RuntimeSettings, logger: Logger): Pr
     config: {
       ...(settings.idHashKey ? { idHashKey: settings.idHashKey } : {}),
       ...(settings.operatorKey ? { operatorKey: settings.operatorKey } : {}),
+      trustProxy: settings.trustProxy ?? false,
+      eventsAllowNetworks: settings.eventsAllowNetworks ?? [],
+      eventsRequireHttps,
     },
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(settings.port, '0.0.0.0', () => resolve(s)).once('error', reject);
+  const server = createHttpServer(app, settings.http ?? defaultHttpLimits);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(settings.port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Events to the agencies' own software leave from the outbox, whatever instance wrote them.
-  const dispatcher = createDispatcher({ db, clock: systemClock, logger });
+  const dispatcher = createDispatcher({
+    db,
+    clock: systemClock,
+    logger,
+    destinations: compilePolicy({
+      allowNetworks: settings.eventsAllowNetworks ?? [],
+      requireHttps: eventsRequireHttps,
+    }),
+  });
   dispatcher.start(settings.eventDispatchIntervalMs);
   // Every instance schedules it; the advisory lock lets one of them run each agency-day.
   const reconciliation = settings.reconcileAt

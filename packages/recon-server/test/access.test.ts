@@ -273,12 +273,8 @@ describe('access control', () => {
       expect(blocked.body.code).toBe('too_many_auth_failures');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(60);
-      // From this client, even a good key waits out the window.
-      expect((await request(limitedApp).get('/v1/agency').set(bearer(TEST_API_KEY))).status).toBe(429);
-      // The operator endpoint is behind the same limiter.
-      expect(
-        (await request(limitedApp).post('/v1/agencies').set(bearer(OPERATOR_KEY)).send(newAgency)).status,
-      ).toBe(429);
+      // A good key from this client is never refused for the guesses (auth-failures.test.ts).
+      expect((await request(limitedApp).get('/v1/agency').set(bearer(TEST_API_KEY))).status).toBe(200);
     });
 
     it('a burst of concurrent good requests is never throttled', async () => {

@@ -7,12 +7,16 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { compilePolicy } from '../src/events/destination.js';
 import { createDispatcher, RETRY_DELAYS_SECONDS } from '../src/events/dispatcher.js';
 import { createLogger } from '../src/logger.js';
 import { signGenericCallback, verifyGenericSignature } from '../src/shared/signing.js';
 import { createTestApp, TEST_CALLBACK_SECRET, type TestApp } from './support/app.js';
 
 const EVENT_SECRET = 'evsec_test_0123456789abcdef';
+/** The receiver is on loopback, which events may only reach with the operator's leave. */
+const ALLOW_LOOPBACK = { eventsAllowNetworks: ['127.0.0.1'] };
+const destinations = compilePolicy({ allowNetworks: ['127.0.0.1'], requireHttps: false });
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -47,12 +51,13 @@ describe('events out of the transactional outbox', () => {
   let txn = 0;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ config: ALLOW_LOOPBACK });
     receiver = await startReceiver();
     dispatcher = createDispatcher({
       db: t.database.db,
       clock: t.clock,
       logger: createLogger({ silent: true }),
+      destinations,
     });
     const res = await request(t.app)
       .put('/v1/agency/events')
@@ -221,6 +226,7 @@ describe('events out of the transactional outbox', () => {
       db: t.database.db,
       clock: t.clock,
       logger: createLogger({ silent: true }),
+      destinations,
     });
     const [a, b] = await Promise.all([dispatcher.runOnce(), other.runOnce()]);
     expect(a.delivered + b.delivered).toBe(1);

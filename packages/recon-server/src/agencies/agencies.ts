@@ -64,6 +64,20 @@ export async function defaultCollectionAccount(
   return row ? toAccount(row) : undefined;
 }
 
+/**
+ * The agency's own collection account numbers: what a provider setting with no account list
+ * accepts credits for.
+ *
+ * @example
+ * await collectionAccountNumbers(db, 'demo'); // ['1023456789']
+ */
+export async function collectionAccountNumbers(db: Knex, agencyId: string): Promise<string[]> {
+  const rows: { account_number: string }[] = await db('collection_accounts')
+    .where({ agency_id: agencyId })
+    .select('account_number');
+  return rows.map((r) => r.account_number);
+}
+
 export async function collectionAccountById(db: Knex, id: string): Promise<CollectionAccount | undefined> {
   const row = await db('collection_accounts').where({ id }).first();
   return row ? toAccount(row) : undefined;
@@ -82,7 +96,10 @@ function toAccount(row: Record<string, string>): CollectionAccount {
 export interface ProviderSettings {
   provider: string;
   secret: string;
-  /** Collection account numbers this provider reports for; empty means all of the agency's. */
+  /**
+   * Collection account numbers this provider reports for; empty means the agency's own collection
+   * accounts (never any account: a provider watching other accounts too must not pay our receipts).
+   */
   accountNumbers: string[];
   updatedAt: Date;
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { collectionAccountNumbers } from '../agencies/agencies.js';
 import { type IngestOutcome, ingestCredit } from '../matching/ingest.js';
 import type { Clock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
@@ -122,10 +123,14 @@ export async function receiveCallback(deps: ReceiveDeps, input: CallbackInput): 
     }
 
     const ignored = [...parsed.ignored];
-    // A provider watching several accounts reports all of them; only the configured ones are ours.
+    // A provider watching several accounts reports all of them; only the configured ones are ours,
+    // and with none configured, the agency's own collection accounts.
+    const accepted =
+      settings.accountNumbers.length > 0 || parsed.credits.length === 0
+        ? settings.accountNumbers
+        : await collectionAccountNumbers(deps.db, agencyId);
     const ours = parsed.credits.filter((credit) => {
-      const configured =
-        settings.accountNumbers.length === 0 || settings.accountNumbers.includes(credit.accountNumber);
+      const configured = accepted.includes(credit.accountNumber);
       if (!configured)
         ignored.push({ providerTxnId: credit.providerTxnId, reason: 'account_not_configured' });
       return configured;

@@ -13,6 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { lockDataDir } from './lock.js';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -60,7 +61,9 @@ export function engineOf(db: Knex): Engine {
 }
 
 /**
- * Opens a knex instance on PostgreSQL or PGlite. Both run the same migrations.
+ * Opens a knex instance on PostgreSQL or PGlite. Both run the same migrations. A PGlite folder is
+ * locked for this process until `destroy()`: a second process gets a `DataDirLockedError` naming the
+ * holder's pid.
  *
  * @example
  * const db = await openDatabase({ dataDir: './.thuphi/pgdata' });
@@ -75,11 +78,37 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Knex>
     });
   }
   const dataDir = options.dataDir ?? ':memory:';
-  if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite({
-    ...(dataDir === ':memory:' ? {} : { dataDir }),
+  if (dataDir === ':memory:') return pgliteKnex(newPGlite());
+  mkdirSync(dataDir, { recursive: true });
+  // One process per folder (see lock.ts): refused here, before PGlite touches a file.
+  const lock = lockDataDir(dataDir);
+  try {
+    const db = await pgliteKnex(newPGlite(dataDir));
+    // The folder is free again once the database is closed (`knex.destroy()` ends in the client's).
+    const client = db.client as { destroy(callback?: unknown): Promise<void> };
+    const destroy = client.destroy.bind(client);
+    client.destroy = async (callback?: unknown) => {
+      try {
+        return await destroy(callback);
+      } finally {
+        lock.release();
+      }
+    };
+    return db;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function newPGlite(dataDir?: string): PGlite {
+  return new PGlite({
+    ...(dataDir === undefined ? {} : { dataDir }),
     parsers: { [INT8_OID]: parseSafeInteger, [NUMERIC_OID]: parseSafeInteger },
   });
+}
+
+async function pgliteKnex(pglite: PGlite): Promise<Knex> {
   await pglite.waitReady;
   return knexFactory({
     client: ClientPgLite,

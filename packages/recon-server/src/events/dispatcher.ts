@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock } from '../shared/clock.js';
 import { signGenericCallback } from '../shared/signing.js';
+import { type CompiledPolicy, defaultPolicy, postEvent } from './destination.js';
 
 /** Waits before attempt 2, 3, …; after the last, the event is dead and shown to an operator. */
 export const RETRY_DELAYS_SECONDS = [10, 30, 120, 600, 1800, 3600, 7200, 14400, 28800] as const;
@@ -18,8 +19,11 @@ export interface DispatcherOptions {
   db: Knex;
   clock: Clock;
   logger: Logger;
-  /** Injected for tests; the platform's fetch by default. */
-  fetch?: typeof fetch;
+  /**
+   * Which addresses may receive events, re-checked at every send after DNS (see `destination.ts`);
+   * public addresses only, and https only when `NODE_ENV=production`, unless given.
+   */
+  destinations?: CompiledPolicy;
   batchSize?: number;
   timeoutMs?: number;
 }
@@ -89,7 +93,7 @@ export function eventBody(
  */
 export function createDispatcher(options: DispatcherOptions) {
   const { db, clock, logger } = options;
-  const send = options.fetch ?? fetch;
+  const destinations = options.destinations ?? defaultPolicy();
   const batchSize = options.batchSize ?? 50;
   const timeoutMs = options.timeoutMs ?? 5000;
   let timer: NodeJS.Timeout | undefined;
@@ -109,8 +113,10 @@ export function createDispatcher(options: DispatcherOptions) {
     let status: number | undefined;
     let error: string | undefined;
     try {
-      const res = await send(event.url, {
-        method: 'POST',
+      status = await postEvent({
+        url: event.url,
+        policy: destinations,
+        timeoutMs,
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'thuphi-events/1',
@@ -123,11 +129,7 @@ export function createDispatcher(options: DispatcherOptions) {
           }),
         },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
       });
-      status = res.status;
-      await res.arrayBuffer().catch(() => undefined);
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { DEV_ID_HASH_KEY, defaultConfig, type ServerConfig } from '../config.js';
 import { pingDatabase } from '../db/open.js';
+import { compilePolicy } from '../events/destination.js';
 import { createLogger } from '../logger.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { AppError } from '../shared/errors.js';
@@ -59,9 +60,19 @@ export function createApp(deps: AppDependencies): Express {
     logger.warn('THUPHI_ID_HASH_KEY is not set: ID documents are hashed with the public development key');
   }
 
+  const eventDestinations = compilePolicy({
+    allowNetworks: config.eventsAllowNetworks,
+    requireHttps: config.eventsRequireHttps ?? process.env.NODE_ENV === 'production',
+  });
+  const authFailures = authFailureLimiter({
+    perMinute: config.authFailuresPerMinute,
+    maxTracked: config.authFailureTrackedClients,
+  });
+
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Which address is the client's: the socket's, unless the operator says which proxies to believe.
+  app.set('trust proxy', config.trustProxy);
   const requestId = (req: IncomingMessage, res: ServerResponse) => {
     const incoming = req.headers['x-request-id'];
     // Accept a caller's request id only if it is short and plain; otherwise make our own.
@@ -122,9 +133,6 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
 
-  // Callbacks (above) answer bad signatures themselves; everything below counts failed API keys.
-  app.use('/v1', authFailureLimiter({ perMinute: config.authFailuresPerMinute }));
-
   // Statement files are uploaded raw (CSV, XLSX, MT940, XML), so they too come before the JSON parser.
   app.use('/v1/statements', statementsRouter({ db, clock }));
 
@@ -163,7 +171,7 @@ export function createApp(deps: AppDependencies): Express {
   });
   app.use('/v1/agencies', agenciesRouter({ db, clock, operatorKey: config.operatorKey }));
   app.use('/v1/agency/keys', agencyKeysRouter({ db, clock }));
-  app.use('/v1/agency', agencyRouter({ db, clock }));
+  app.use('/v1/agency', agencyRouter({ db, clock, eventDestinations }));
   app.use('/v1', cashRouter({ db, clock, idHashKey: config.idHashKey }));
   app.use('/v1', depositsRouter({ db, clock }));
   app.use('/v1/receipts', receiptEventsRouter({ db }));
@@ -175,6 +183,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(pagesRouter({ db, clock }));
 
   app.use((req, _res, next) => next(new AppError('not_found', { detail: `${req.method} ${req.path}` })));
+  // Every wrong agency or operator key under /v1 is counted here, after it was found wrong: a valid
+  // key never meets the limit. Callbacks answer bad signatures with their own code and are not counted.
+  app.use('/v1', authFailures.handler);
   app.use(problemHandler({ logger }));
   return app;
 }

@@ -4,6 +4,7 @@
  * money. Each is refused with its exact problem; the raw bytes are kept (by design, before anything
  * is verified) as one row settled `rejected:<code>`, and no money row moves.
  */
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payosSignature } from '../../src/callbacks/providers/payos.js';
@@ -440,6 +441,17 @@ describe('hostile callbacks', () => {
       const credit = genericCredit({ memo: `${receipt.reference} nop phi`, amount: receipt.amount });
       const first = sign(t, 'generic', credit, TEST_CALLBACK_SECRET);
       expect((await postCallback(t, '/v1/callbacks/generic', first.rawBody, first.headers)).status).toBe(200);
+      // Another of the agency's own collection accounts: a credit to an account that is not one is
+      // ignored before it gets this far (production-defaults.test.ts).
+      await t.database.db('collection_accounts').insert({
+        id: randomUUID(),
+        agency_id: 'demo',
+        bank_bin: '970436',
+        account_number: '0071000999999',
+        account_name: 'UBND XA AN BINH',
+        is_default: false,
+        created_at: t.clock.now(),
+      });
       for (const change of [{ amount: receipt.amount * 100 }, { accountNumber: '0071000999999' }]) {
         const again = sign(t, 'generic', { ...credit, ...change }, TEST_CALLBACK_SECRET);
         const problem = await expectCallbackRejected(

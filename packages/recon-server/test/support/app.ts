@@ -1,6 +1,7 @@
 /** A real app on a fresh test database, with the demo agency seeded with known credentials. */
 import type { Express } from 'express';
 import { seedDemoAgency } from '../../src/agencies/agencies.js';
+import type { ServerConfig } from '../../src/config.js';
 import { createApp } from '../../src/http/app.js';
 import { type Clock, fixedClock } from '../../src/shared/clock.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
@@ -16,11 +17,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { now?: string } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { now?: string; config?: Partial<ServerConfig> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = fixedClock(options.now ?? '2026-11-23T02:00:00Z');
   await seedDemoAgency(database.db, clock, { apiKey: TEST_API_KEY, callbackSecret: TEST_CALLBACK_SECRET });
-  const app = createApp({ db: database.db, clock, config: {} });
+  const app = createApp({ db: database.db, clock, config: options.config ?? {} });
   return {
     app,
     database,

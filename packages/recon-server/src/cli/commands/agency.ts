@@ -44,7 +44,11 @@ export function agencyCommand(): Command {
       'the secret as the provider issued it (prefer --secret-stdin: arguments show in ps)',
     )
     .option('--secret-stdin', 'read the secret from standard input')
-    .option('--accounts <numbers>', 'comma-separated collection account numbers (default: all)', '')
+    .option(
+      '--accounts <numbers>',
+      'comma-separated collection account numbers (default: the agency’s collection accounts)',
+      '',
+    )
     .action(
       async (options: {
         provider: string;

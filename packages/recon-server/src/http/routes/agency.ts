@@ -3,7 +3,9 @@ import { Router } from 'express';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { agencyOverview, saveProviderSettings } from '../../agencies/agencies.js';
+import { providerWarnings } from '../../callbacks/provider-warnings.js';
 import { providers } from '../../callbacks/providers/index.js';
+import { type CompiledPolicy, refusedEventUrl } from '../../events/destination.js';
 import { eventEndpointStatus, saveEventEndpoint } from '../../events/endpoints.js';
 import type { Clock } from '../../shared/clock.js';
 import { AppError } from '../../shared/errors.js';
@@ -33,6 +35,8 @@ export const agencyOperations: Operation[] = [
     method: 'get',
     path: '/v1/agency',
     summary: 'The key holder’s agency: id, collection accounts, callback URLs, configured providers',
+    description:
+      '`warnings` lists callback modes the agency’s providers use that sign nothing (`sepay_api_key_mode`, `casso_v1_token`), each with a Vietnamese and English message.',
     tags: ['agency'],
     security: 'apiKey',
     responses: { 200: { description: 'The agency (never a secret)' }, ...authProblems },
@@ -87,7 +91,7 @@ export const agencyOperations: Operation[] = [
   },
 ];
 
-export function agencyRouter(deps: { db: Knex; clock: Clock }): Router {
+export function agencyRouter(deps: { db: Knex; clock: Clock; eventDestinations: CompiledPolicy }): Router {
   const router = Router();
   router.use(requireApiKey(deps));
 
@@ -100,6 +104,8 @@ export function agencyRouter(deps: { db: Knex; clock: Clock }): Router {
       callbackUrls: Object.fromEntries(
         Object.keys(providers).map((p) => [p, `/v1/callbacks/${p}/${encodeURIComponent(agencyId)}`]),
       ),
+      // Callback modes in use that sign nothing (SePay API key, Casso v1), with what to do.
+      warnings: await providerWarnings(deps.db, agencyId, deps.clock.now()),
     });
   });
 
@@ -132,6 +138,8 @@ export function agencyRouter(deps: { db: Knex; clock: Clock }): Router {
   router.put('/events', requireRole('admin'), async (req, res) => {
     const principal = principalOf(req);
     const body = parseBody(eventEndpointBody, req.body);
+    const refused = refusedEventUrl(body.url, deps.eventDestinations);
+    if (refused) throw new AppError('validation_failed', { errors: [{ path: 'url', message: refused }] });
     await saveEventEndpoint(deps.db, {
       agencyId: principal.agencyId,
       url: body.url,
