@@ -1,4 +1,4 @@
-// The worked cases of /work/shared/reference/fee-cases.json, one `it` per case id. Expected totals come from the
+// The worked cases of fixtures/fee-cases.json (a copy of the reference file; see fixtures/SOURCES.md), one `it` per case id. Expected totals come from the
 // file only; nothing here restates them.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ interface FeeCase {
   sourceConfidence?: string;
 }
 
-const file = new URL('../../../../shared/reference/fee-cases.json', import.meta.url);
+const file = new URL('./fixtures/fee-cases.json', import.meta.url);
 const { cases } = JSON.parse(readFileSync(file, 'utf8')) as { cases: FeeCase[] };
 
 describe('fee-cases.json', () => {

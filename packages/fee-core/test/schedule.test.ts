@@ -45,7 +45,7 @@ describe('shipped schedules', () => {
 
   it('cover every procedure id of fee-cases.json', async () => {
     const { readFileSync } = await import('node:fs');
-    const file = new URL('../../../../shared/reference/fee-cases.json', import.meta.url);
+    const file = new URL('./fixtures/fee-cases.json', import.meta.url);
     const { procedures } = JSON.parse(readFileSync(file, 'utf8')) as {
       procedures: Record<string, { quantities: string[] }>;
     };
