@@ -22,7 +22,11 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'libs',
-          include: ['packages/fee-core/test/**/*.test.ts', 'packages/qr/test/**/*.test.ts'],
+          include: [
+            'packages/fee-core/test/**/*.test.ts',
+            'packages/qr/test/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
         },
       },
       {

@@ -1,4 +1,4 @@
-// The worked cases of fee-cases.json (in-repo copy: test/fixtures/, see its README), one `it` per case id and
+// The worked cases of fixtures/fee-cases.json (a copy of the reference file; see fixtures/SOURCES.md), one `it` per case id and
 // unit: the demo unit and a real one (none of these cases needs a provincial rate). Expected totals come from the
 // file only; nothing here restates them.
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 /**
  * Regenerates src/banks/data.ts from the reference bank list (run by hand when the list changes):
- *   npx tsx scripts/gen-banks.ts /work/shared/reference/banks.json
+ *   npx tsx scripts/gen-banks.ts [test/fixtures/banks.json]
+ * (the copy of the team's reference bank list; test/fixtures/SOURCES.md says where it came from).
  * The package ships the generated module, so nothing reads the reference file at run time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ interface Merged {
   stateTreasuryUsualBank?: boolean;
 }
 
-const source = process.argv[2] ?? '/work/shared/reference/banks.json';
+const source = process.argv[2] ?? new URL('../test/fixtures/banks.json', import.meta.url);
 const ref = JSON.parse(readFileSync(source, 'utf8')) as {
   merged: Record<string, Merged>;
   lists: { vietnamQrPay: { bin: string | null; shortName: string; code: string }[] };

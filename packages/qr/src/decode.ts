@@ -263,7 +263,9 @@ function interpret(
   const additional = byId.get(Tag.ADDITIONAL_DATA);
   if (additional) readAdditional(additional, text, c, value);
 
-  // 63 CRC: last, 4 upper-case hex digits, over everything before its value (including "6304")
+  // 63 CRC: last, 4 hex digits, over everything before its value (including "6304"). Hex is
+  // case-insensitive: some bank and wallet apps (MBBank, MoMo) write it in lower case, and
+  // vietnam-qr-pay accepts that; the value is kept upper-case, as the encoder writes it.
   const crc = byId.get(Tag.CRC);
   const last = entries[entries.length - 1]!;
   if (!crc) missing(c, Tag.CRC, 'CRC', '6304 followed by 4 hex digits, last in the payload');
@@ -275,21 +277,21 @@ function interpret(
       message: `tag 63 (CRC) is followed by tag ${last.id}`,
       expected: 'tag 63 last',
     });
-  } else if (!/^[0-9A-F]{4}$/.test(crc.value)) {
+  } else if (!/^[0-9A-Fa-f]{4}$/.test(crc.value)) {
     value.crc = crc.value;
     c.fatal({
       code: 'crc-format',
       tag: Tag.CRC,
       position: crc.valuePosition,
       message: `CRC is ${JSON.stringify(crc.value)}`,
-      expected: '4 upper-case hex digits',
+      expected: '4 hex digits',
     });
   } else {
-    value.crc = crc.value;
+    value.crc = crc.value.toUpperCase();
     const computed = crc16ccitt(
       units === payload ? payload.slice(0, crc.valuePosition) : text(units.slice(0, crc.valuePosition)),
     );
-    if (computed !== crc.value) {
+    if (computed !== value.crc) {
       c.soft({
         code: 'crc-mismatch',
         tag: Tag.CRC,

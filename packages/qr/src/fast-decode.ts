@@ -99,7 +99,7 @@ export function fastDecode(s: string): VietQr | undefined {
   const view = buffer.view;
   const crc = crcPrintable(buffer, n - 4);
   if (crc < 0) return undefined;
-  // Trailer: "6304" + the CRC in upper-case hex, last.
+  // Trailer: "6304" + the CRC in upper-case hex, last (a lower-case CRC, as valid, is left to the general decoder).
   if (
     b[n - 8] !== 54 ||
     b[n - 7] !== 51 ||

@@ -73,7 +73,7 @@ export interface VietQr extends AdditionalData {
   merchantName?: string;
   merchantCity?: string;
   extraTags?: Record<string, string>;
-  /** Tag 63 as found in the payload (4 upper-case hex digits). */
+  /** Tag 63 in upper case (4 hex digits; a payload may write them in lower case, which is as valid). */
   crc: string;
 }
 

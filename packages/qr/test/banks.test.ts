@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { bankByBin, findBank, listBanks, searchBanks } from '@thuphi/qr';
 import { describe, expect, test } from 'vitest';
 
-const reference = JSON.parse(readFileSync('/work/shared/reference/banks.json', 'utf8')) as {
+const reference = JSON.parse(readFileSync(new URL('./fixtures/banks.json', import.meta.url), 'utf8')) as {
   merged: Record<string, { bin: string; name: string; vietqrIoCode: string | null }>;
 };
 

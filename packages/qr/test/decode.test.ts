@@ -1,5 +1,6 @@
 import { crc16ccitt, decode, encode, validate } from '@thuphi/qr';
 import { describe, expect, test } from 'vitest';
+import { VECTORS } from './vectors.js';
 
 const STATIC = '00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA53037045802VN6304AE9F';
 
@@ -56,10 +57,54 @@ describe('decode', () => {
     expect(lenient.value?.bin).toBe('970416');
   });
 
-  test('lower-case CRC is a format error', () => {
-    const p = encode({ bin: '970436', account: '1' });
-    const r = decode(p.slice(0, -4) + p.slice(-4).toLowerCase());
-    if (/[A-F]/.test(p.slice(-4))) expect(r.errors[0]).toMatchObject({ code: 'crc-format', tag: '63' });
+  describe('a CRC written in lower case (hex is case-insensitive; MBBank and MoMo apps write it so)', () => {
+    const lowerCrc = (p: string) => p.slice(0, -4) + p.slice(-4).toLowerCase();
+    // Real payloads from the reference vectors (test/fixtures), with letters in their CRC.
+    const mb = VECTORS.find((v) => v.source.includes('subiz/vietqr vietqr_test.go (dynamic MB)'))!.payload;
+    const momoOld = VECTORS.find((v) => v.source.includes('MoMo old'))!.payload;
+    // A MoMo wallet QR as the MoMo app shows it: BIN 971025, a PSP account, the MOMOW2W reference in 62.05.
+    const momo = encode({
+      bin: '971025',
+      account: 'PSP0108100000123456',
+      amount: 35000,
+      referenceLabel: 'MOMOW2W0123456789',
+      purpose: 'HS000123 le phi',
+    });
+
+    test.each([
+      ['MBBank dynamic', mb],
+      ['MoMo (BVBank 970454, tag 80)', momoOld],
+      ['MoMo wallet (971025)', momo],
+    ])('%s: valid in strict mode, read as upper case, re-encoded upper-case', (_name, payload) => {
+      expect(payload.slice(-4)).toMatch(/[A-F]/);
+      const lower = lowerCrc(payload);
+      expect(lower).not.toBe(payload);
+      const r = decode(lower);
+      expect(r.errors).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.value).toEqual(decode(payload).value);
+      expect(r.value?.crc).toBe(payload.slice(-4));
+      expect(validate(lower)).toBe(true);
+      expect(encode(r.value!)).toBe(payload);
+    });
+
+    test('a wrong CRC in lower case is still a mismatch, reported against the upper-case value', () => {
+      const wrong = `${mb.slice(0, -4)}d9c7`;
+      const r = decode(wrong);
+      expect(r.ok).toBe(false);
+      expect(r.errors).toEqual([
+        expect.objectContaining({ code: 'crc-mismatch', tag: '63', expected: 'D9C6' }),
+      ]);
+      expect(decode(wrong, { lenient: true }).ok).toBe(true);
+    });
+
+    test('what is not hex at all is still a format error', () => {
+      for (const crc of ['d9cg', 'D9C ', '+9c6']) {
+        const r = decode(mb.slice(0, -4) + crc);
+        expect(r.ok).toBe(false);
+        expect(r.errors).toContainEqual(expect.objectContaining({ code: 'crc-format', tag: '63' }));
+      }
+    });
   });
 
   test.each([

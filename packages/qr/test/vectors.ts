@@ -1,6 +1,6 @@
 /**
- * Golden vectors from /work/shared/reference (read at test time only; the package never needs them),
- * with the per-vector decisions for the odd ones.
+ * Golden vectors, copied into test/fixtures from the team's reference folder (fixtures/SOURCES.md says
+ * from where; read at test time only, the package never needs them), with the decisions for the odd ones.
  */
 import { readFileSync } from 'node:fs';
 
@@ -12,9 +12,9 @@ export interface Vector {
   notes?: string[];
 }
 
-const dir = '/work/shared/reference';
-export const VECTORS: Vector[] = JSON.parse(readFileSync(`${dir}/vietqr-vectors.json`, 'utf8'));
-export const REJECTED: Vector[] = JSON.parse(readFileSync(`${dir}/vietqr-vectors-rejected.json`, 'utf8'));
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+export const VECTORS: Vector[] = JSON.parse(fixture('vietqr-vectors.json'));
+export const REJECTED: Vector[] = JSON.parse(fixture('vietqr-vectors-rejected.json'));
 
 /**
  * Vectors we do not accept as valid VietQR, and why. Everything else must decode strictly and re-encode

@@ -1,5 +1,5 @@
 /**
- * Every worked case of the shared fee-cases file, opened as a receipt over HTTP: the receipt amount is
+ * Every worked case of fee-core's fee-cases fixture (a copy of the reference file), opened as a receipt over HTTP: the receipt amount is
  * the case's expected total, and a 0 đ case opens an exempt receipt that records why and takes no money.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ interface FeeCase {
   expected: { total: number };
 }
 
-const casesFile = new URL('../../../../shared/reference/fee-cases.json', import.meta.url);
+const casesFile = new URL('../../fee-core/test/fixtures/fee-cases.json', import.meta.url);
 const cases: FeeCase[] = JSON.parse(readFileSync(casesFile, 'utf8')).cases;
 
 describe('fee cases through POST /v1/receipts', () => {

@@ -62,7 +62,7 @@ export function findDepositBatchCodes(memo: string): string[] {
  * How long collected cash may stay with a clerk. NĐ 120/2016/NĐ-CP Điều 3 k2 a (amended by NĐ 82/2023)
  * lets the competent authority fix the cadence "định kỳ hằng ngày, tuần hoặc tháng"; the per-fee
  * circulars (TT 226/2016, TT 244/2016, TT 281/2016, each Điều 6) set the outer bound "chậm nhất là
- * ngày 05 hàng tháng" for the previous month (shared/reference/fee-rules.md §6.1).
+ * ngày 05 hàng tháng" for the previous month.
  */
 export interface DepositRule {
   cadence: 'daily' | 'weekly' | 'monthly';

@@ -1,7 +1,7 @@
 /**
  * @module The printable receipt (biên lai thu phí, lệ phí) as one self-contained HTML page, for A5
- * sheets and for 80 mm thermal printers. Fields follow NĐ 254/2026/NĐ-CP Điều 22–23 and TT 91/2026/TT-BTC
- * (shared/reference/fee-rules.md §6.2): receipt name, form and series symbols, number, collector's
+ * sheets and for 80 mm thermal printers. Fields follow NĐ 254/2026/NĐ-CP Điều 22–23 and TT 91/2026/TT-BTC:
+ * receipt name, form and series symbols, number, collector's
  * name and tax code, each fee with its amount, the total in figures and in words, the date, the
  * collector's signature. It is a print of the record, not the signed XML e-receipt the tax authority
  * receives (NĐ 254/2026 Điều 4 k2).

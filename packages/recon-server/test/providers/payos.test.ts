@@ -108,6 +108,48 @@ describe('payOS adapter', () => {
     );
   });
 
+  describe('the confirm-webhook probe, recognised as payOS’s own code recognises it', () => {
+    const key = sdkSample.checksumKey;
+    const delivered = (data: object) => {
+      const signed = payosProvider.sign({ body: { ...docVector.body, data }, secret: key, now });
+      const request = requestOf(signed.rawBody, signed.headers);
+      expect(failure(() => payosProvider.verify(request, ctx(key)))).toBe('passed');
+      return payosProvider.parse(request);
+    };
+    const probe = (providerTxnId: string) => ({
+      credits: [],
+      ignored: [{ providerTxnId, reason: 'payos_confirmation_probe' }],
+    });
+
+    it('the documented sample with another reference, amount and payment link', () => {
+      const data = {
+        ...docVector.body.data,
+        amount: 2000,
+        reference: 'FT26327123456789',
+        paymentLinkId: '0b7c2f5e9d1a4c3b8e6f7a9d2c4b1e3f',
+        transactionDateTime: '2026-11-23 09:00:00',
+      };
+      expect(delivered(data)).toEqual(probe('FT26327123456789'));
+    });
+
+    it('the older probe, "Ma giao dich thu nghiem", whatever its order and account', () => {
+      const data = {
+        ...sdkSample.body.data,
+        orderCode: 0,
+        description: 'Ma giao dich thu nghiem',
+        reference: 'MA_GIAO_DICH_THU_NGHIEM',
+      };
+      expect(delivered(data)).toEqual(probe('MA_GIAO_DICH_THU_NGHIEM'));
+    });
+
+    it('but a real order numbered 123, or VQRIO123 to a real account, is money', () => {
+      const order123 = { ...sdkSample.body.data, orderCode: 123, accountNumber: '12345678' };
+      expect(delivered(order123).credits).toHaveLength(1);
+      const otherAccount = { ...docVector.body.data, accountNumber: '0071000123456' };
+      expect(delivered(otherAccount).credits).toHaveLength(1);
+    });
+  });
+
   it('accepts null counterparty fields, as payOS sends for some banks', () => {
     const signed = payosProvider.sign({
       body: {

@@ -5,8 +5,8 @@ import { CallbackPayloadError } from '../../src/callbacks/providers/index.js';
 import type { CallbackRequest } from '../../src/callbacks/providers/types.js';
 import { CallbackVerificationError } from '../../src/shared/signing.js';
 
-/** /work/shared/reference/webhooks, five levels up from this folder (test/providers → /work). */
-const SAMPLES = new URL('../../../../../shared/reference/webhooks/', import.meta.url);
+/** The webhook samples, copied into the repository (test/fixtures/SOURCES.md says from where). */
+const SAMPLES = new URL('../fixtures/webhooks/', import.meta.url);
 
 // biome-ignore lint/suspicious/noExplicitAny: the samples are JSON fixtures read as-is.
 export function sample(file: string): any {

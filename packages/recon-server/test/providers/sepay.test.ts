@@ -1,7 +1,7 @@
 /** SePay: API-key or HMAC headers, chosen by what the request carries. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sepayProvider } from '../../src/callbacks/providers/sepay.js';
+import { sepayFormBody, sepayProvider, sepaySignature } from '../../src/callbacks/providers/sepay.js';
 import { formatBankTime } from '../../src/callbacks/providers/timestamps.js';
 import { arbitrary, failure, oneByteChanged, payloadErrorPath, requestOf, sample } from './samples.js';
 
@@ -186,5 +186,83 @@ describe('SePay parsing', () => {
         },
       ),
     );
+  });
+});
+
+describe('SePay form-encoded bodies (the webhook payload format "Form (URL-encoded)")', () => {
+  // The sample transaction as SePay sends it with that format: the same fields, every value as text,
+  // `null` as an empty value, UTF-8 percent-encoded.
+  const form =
+    'id=92704&gateway=Vietcombank&transactionDate=2026-07-15+09%3A41%3A27&accountNumber=0071000123456' +
+    '&code=KB123456&content=KB123456+NGUYEN+VAN+A+nop+phi+HS000123&transferType=in&transferAmount=150000' +
+    '&accumulated=19077000&subAccount=&referenceCode=FT26196123456789' +
+    '&description=MBVCB.9876543210.KB123456+NGUYEN+VAN+A+nop+phi+HS000123.CT+tu+0901234567+NGUYEN+VAN+A+toi+0071000123456+KHO+BAC+NHA+NUOC';
+  const formHeaders = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+  it('is the JSON sample, field for field', () => {
+    const sorted = (params: URLSearchParams) => {
+      params.sort();
+      return params.toString();
+    };
+    const fromJson = new URLSearchParams(
+      Object.entries(hmacSample.request.body).map(([k, v]): [string, string] => [
+        k,
+        v === null ? '' : String(v),
+      ]),
+    );
+    expect(sorted(new URLSearchParams(form))).toBe(sorted(fromJson));
+    expect(sepayFormBody(Buffer.from(form))).toEqual(hmacSample.request.body);
+  });
+
+  it('verifies (HMAC over the raw form bytes, or the API key) and parses into the same credit', () => {
+    const t = String(signedAt);
+    const hmac = requestOf(form, {
+      ...formHeaders,
+      'X-SePay-Timestamp': t,
+      'X-SePay-Signature': `sha256=${sepaySignature(hmacSample.secret, t, form)}`,
+    });
+    expect(failure(() => sepayProvider.verify(hmac, ctx(hmacSample.secret)))).toBe('passed');
+    expect(sepayProvider.parse(hmac)).toEqual({ credits: [expectedCredit], ignored: [] });
+
+    const apiKey = requestOf(form, {
+      'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
+      Authorization: apiKeySample.request.headers.Authorization,
+    });
+    expect(failure(() => sepayProvider.verify(apiKey, ctx(apiKeySample.apiKey)))).toBe('passed');
+    expect(sepayProvider.parse(apiKey).credits).toEqual([expectedCredit]);
+  });
+
+  it('reads Vietnamese text and empty optional fields', () => {
+    const body =
+      `${form.replace('content=KB123456+NGUYEN+VAN+A+nop+phi+HS000123', `content=${encodeURIComponent('Nộp lệ phí HS000123')}`)}`.replace(
+        'code=KB123456',
+        'code=',
+      );
+    const [credit] = sepayProvider.parse(requestOf(body, formHeaders)).credits;
+    expect(credit?.memo).toBe('Nộp lệ phí HS000123');
+  });
+
+  it('refuses what a form cannot mean: a field twice, a NUL, a number that is not one', () => {
+    expect(
+      payloadErrorPath(() => sepayProvider.parse(requestOf(`${form}&transferAmount=1`, formHeaders))),
+    ).toBe('transferAmount');
+    expect(payloadErrorPath(() => sepayProvider.parse(requestOf(`${form}&x=%00`, formHeaders)))).toBe('x');
+    const notANumber = form.replace('transferAmount=150000', 'transferAmount=150.000%C4%91');
+    expect(payloadErrorPath(() => sepayProvider.parse(requestOf(notANumber, formHeaders)))).toBe(
+      'transferAmount',
+    );
+    const proto = sepayFormBody(Buffer.from('__proto__=x&id=1'));
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+  });
+
+  it('answers a multipart body with what to change, and still reads JSON without a form type', () => {
+    const multipart = requestOf('--b\r\nContent-Disposition: form-data; name="id"\r\n\r\n1\r\n--b--', {
+      'Content-Type': 'multipart/form-data; boundary=b',
+    });
+    expect(() => sepayProvider.parse(multipart)).toThrow(/payload format to JSON or URL-encoded/);
+    expect(payloadErrorPath(() => sepayProvider.parse(multipart))).toBe('');
+    expect(
+      sepayProvider.parse(requestOf(hmacSample.rawBody, { 'Content-Type': 'text/plain' })).credits,
+    ).toEqual([expectedCredit]);
   });
 });

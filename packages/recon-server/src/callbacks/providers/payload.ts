@@ -8,6 +8,8 @@ import { findNul, NUL_MESSAGE } from '../../shared/input.js';
 /** Largest amount accepted in one credit (the ledger's limit, re-exported for the adapters). */
 export { MAX_CREDIT_VND } from '../../ledger/credits.js';
 
+export { NUL_MESSAGE };
+
 /**
  * A verified body that does not have the provider's documented shape. The route answers it with a
  * 4xx naming `path`, and the provider's retries will fail the same way until someone looks.

@@ -10,10 +10,21 @@
  *
  * When both are present HMAC wins: it binds the body and the time. SePay's OAuth2 mode (it fetches a
  * bearer token from us) is not supported.
+ *
+ * Each SePay webhook has a payload format (developer.sepay.vn, "Create a webhook in Test mode", step 1:
+ * JSON `application/json`, the default; URL-encoded form `application/x-www-form-urlencoded`; or
+ * multipart `multipart/form-data`). JSON and the URL-encoded form are read; a multipart body gets a
+ * clear 400 asking for one of those. The signature is over the raw bytes either way.
  */
 import { z } from 'zod';
 import { CallbackVerificationError } from '../../shared/signing.js';
-import { decodeJsonBody, MAX_CREDIT_VND, parsePayload } from './payload.js';
+import {
+  CallbackPayloadError,
+  decodeJsonBody,
+  MAX_CREDIT_VND,
+  NUL_MESSAGE,
+  parsePayload,
+} from './payload.js';
 import { headerValue, hexSignatureMatches, hmacHex, secretsEqual } from './signing.js';
 import { bankTimeSchema } from './timestamps.js';
 import type { CallbackRequest, ParsedCallback, ProviderAdapter, VerifyContext } from './types.js';
@@ -97,8 +108,46 @@ export const sepayWebhookBody = z.object({
   description: z.string().nullish(),
 });
 
+/** Form fields that are numbers in the JSON body; in a form every value is text. */
+const NUMERIC_FIELDS = new Set(['id', 'transferAmount', 'accumulated']);
+
+/**
+ * A URL-encoded SePay body as the object its JSON twin would be: the same field names, numbers for
+ * the numeric fields, and an empty value for what JSON sends as `null`. A field given twice is refused
+ * (which one would be the money?); so is a NUL, which PostgreSQL text cannot hold.
+ *
+ * @example
+ * sepayFormBody(Buffer.from('id=92704&transferAmount=150000&code=')); // { id: 92704, transferAmount: 150000, code: null }
+ */
+export function sepayFormBody(rawBody: Buffer): Record<string, unknown> {
+  // A Map, then fromEntries: a field named `__proto__` becomes an own property, not a prototype.
+  const fields = new Map<string, unknown>();
+  for (const [key, value] of new URLSearchParams(rawBody.toString('utf8'))) {
+    if (fields.has(key)) throw new CallbackPayloadError(key, 'is given more than once in the form');
+    if (value.includes('\u0000') || key.includes('\u0000')) throw new CallbackPayloadError(key, NUL_MESSAGE);
+    if (value === '') fields.set(key, null);
+    else if (NUMERIC_FIELDS.has(key) && /^-?\d{1,16}(?:\.\d{1,6})?$/.test(value))
+      fields.set(key, Number(value));
+    else fields.set(key, value);
+  }
+  return Object.fromEntries(fields);
+}
+
+/** The body as the webhook's payload format sends it (Content-Type), JSON when it says nothing else. */
+function decodeBody(request: CallbackRequest): unknown {
+  const mediaType = headerValue(request.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (mediaType === 'application/x-www-form-urlencoded') return sepayFormBody(request.rawBody);
+  if (mediaType === 'multipart/form-data') {
+    throw new CallbackPayloadError(
+      '',
+      'multipart/form-data is not read: set the SePay webhook’s payload format to JSON or URL-encoded (application/x-www-form-urlencoded)',
+    );
+  }
+  return decodeJsonBody(request.rawBody);
+}
+
 function parse(request: CallbackRequest): ParsedCallback {
-  const body = parsePayload(sepayWebhookBody, decodeJsonBody(request.rawBody));
+  const body = parsePayload(sepayWebhookBody, decodeBody(request));
   // SePay's own id is its dedupe key; `referenceCode` is the bank's and is not always present.
   const providerTxnId = String(body.id);
   if (body.transferType === 'out')

@@ -24,7 +24,7 @@ export async function up(knex: Knex): Promise<void> {
     // How long cash may stay with a clerk. NĐ 120/2016 Điều 3 k2 a (amended by NĐ 82/2023) lets the
     // competent authority fix the deposit cadence "định kỳ hằng ngày, tuần hoặc tháng"; the per-fee
     // circulars (TT 226/2016, 244/2016, 281/2016 Điều 6) set the outer bound: "chậm nhất là ngày 05
-    // hàng tháng" for the previous month. See shared/reference/fee-rules.md §6.1.
+    // hàng tháng" for the previous month.
     //   daily   – by the end of the `grace`-th working day after the day of collection (0 = same day)
     //   weekly  – by the end of the `grace`-th working day after the Sunday closing the week
     //   monthly – by the end of the 5th of the following month (grace not used)
