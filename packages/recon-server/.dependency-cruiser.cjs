@@ -16,13 +16,14 @@ const layers = [
   // Use cases: each opens its transaction and hands it down.
   {
     name: 'features',
-    folders: ['receipts', 'cash', 'statements', 'reconciliation', 'callbacks', 'exceptions'],
+    folders: ['receipts', 'cash', 'statements', 'reconciliation', 'callbacks', 'exceptions', 'fees'],
   },
   // Which receipt or deposit batch a credit pays, and allocating it.
   { name: 'matching', folders: ['matching'] },
   // The money rows and what they add up to: credits, positions, receipt numbers, custody, audit.
   { name: 'ledger', folders: ['ledger'] },
-  // The tenant (agencies, accounts, keys, provider settings) and the outbox with its delivery.
+  // The tenant (agencies, accounts, keys, provider settings, its unit on the map and its fee schedules) and the
+  // outbox with its delivery.
   { name: 'agencies and events', folders: ['agencies', 'events'] },
   { name: 'db', folders: ['db'] },
   // Errors, Vietnam time, signing, HTML escaping, input rules, the clock.

@@ -1,13 +1,21 @@
-// Rough cost of one assessment and of scanning a bank memo (run: npx vitest bench --run packages/fee-core/bench
+// Rough cost of one assessment, of resolving and hashing a unit's schedules, of a catalogue search, and of scanning a bank memo (run: npx vitest bench --run packages/fee-core/bench
 // from the repo root). Not part of CI; it guards against accidental quadratic work.
 import { bench, describe } from 'vitest';
 import {
   type AssessmentRequest,
+  administrativeUnit,
   assess,
-  defaultSchedules,
+  catalogue,
   findReferences,
   generateReference,
+  resolveSchedules,
+  scheduleSetHash,
+  schedulesFor,
+  shippedSchedules,
 } from '../src/index.js';
+
+const unit = administrativeUnit({ province: 'lao-cai', commune: '04465' });
+const set = schedulesFor(unit);
 
 const dossier: AssessmentRequest = {
   date: '2026-09-01',
@@ -25,7 +33,16 @@ const memo = `MBVCB.6998628625.${generateReference().toLowerCase()}.CT tu 007100
 
 describe('fee-core', () => {
   bench('assess: 5-item dossier', () => {
-    assess(defaultSchedules, dossier);
+    assess(set, dossier);
+  });
+  bench('resolveSchedules: a commune of a merged province', () => {
+    resolveSchedules(shippedSchedules, unit);
+  });
+  bench('scheduleSetHash: the shipped national layer', () => {
+    scheduleSetHash(set);
+  });
+  bench('catalogue: search by name without diacritics', () => {
+    catalogue(set, '2026-12-04', { q: 'khai sinh' });
   });
   bench('findReferences: Vietcombank memo', () => {
     findReferences(memo);

@@ -13,7 +13,8 @@ export const ERROR_CODES = {
   INVALID_CATEGORIES: 'INVALID_CATEGORIES',
   NO_ITEMS: 'NO_ITEMS',
   UNKNOWN_PROCEDURE: 'UNKNOWN_PROCEDURE',
-  NO_RULE_IN_FORCE: 'NO_RULE_IN_FORCE',
+  RATE_NOT_SET: 'RATE_NOT_SET',
+  UNKNOWN_PROCEDURE_CODE: 'UNKNOWN_PROCEDURE_CODE',
   MISSING_QUANTITY: 'MISSING_QUANTITY',
   INVALID_QUANTITY: 'INVALID_QUANTITY',
   UNKNOWN_QUANTITY: 'UNKNOWN_QUANTITY',
@@ -34,8 +35,8 @@ export const MESSAGES = {
   noItems: () => 'Hồ sơ không có thủ tục nào để tính phí / items must not be empty',
   unknownProcedure: (id: unknown) =>
     `Không có thủ tục ${JSON.stringify(id)} trong biểu phí / unknown procedure`,
-  noRuleInForce: (id: string, date: string) =>
-    `Không có mức thu nào của thủ tục "${id}" có hiệu lực vào ngày ${date} / no rule in force on that date`,
+  rateNotSet: (name: string, id: string, setBy: string, date: string, where: string, declared?: string) =>
+    `Chưa có mức thu của thủ tục "${name}" (${id}) có hiệu lực ngày ${viDate(date)}${where}: mức thu do ${setBy} quy định${declared ? ` (${declared})` : ''}, chưa được nhập vào biểu phí / no rate in force: set by ${setBy}`,
   missingQuantity: (name: string, label: string) => `Thiếu số lượng "${name}" (${label}) / missing quantity`,
   invalidQuantity: (name: string, value: unknown, min: number) =>
     `Số lượng "${name}" phải là số nguyên ≥ ${min}, nhận được ${JSON.stringify(value)} / quantity must be an integer ≥ ${min}`,
@@ -44,6 +45,12 @@ export const MESSAGES = {
   amountOverflow: (what: string) =>
     `Số tiền vượt quá giới hạn số nguyên an toàn: ${what} / amount is not a safe integer`,
 } as const;
+
+/** `2026-12-04` → `04/12/2026` */
+export function viDate(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
 
 /** Reasons `parseVnd` gives, in Vietnamese (clerks read them). */
 export const VND_PARSE_REASONS = {
@@ -68,10 +75,67 @@ export class AssessmentError extends Error {
   override readonly name = 'AssessmentError';
   readonly code: ErrorCode;
   readonly field?: string;
-  constructor(code: ErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
+  /** For `RATE_NOT_SET`: which procedure, who must set the rate, for which date (see {@link RateNotSetDetails}). */
+  readonly details?: RateNotSetDetails;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    field?: string,
+    options?: { cause?: unknown; details?: RateNotSetDetails },
+  ) {
     super(message, options);
     this.code = code;
     if (field !== undefined) this.field = field;
+    if (options?.details !== undefined) this.details = options.details;
+  }
+}
+
+/** What a `RATE_NOT_SET` error names: the procedure, the body that must set the rate, and the date. */
+export interface RateNotSetDetails {
+  readonly procedure: string;
+  readonly procedureName: string;
+  /** National procedure codes (mã TTHC) of the procedure, when known. */
+  readonly codes: readonly string[];
+  /** The body that must set the rate, e.g. `HĐND tỉnh Lai Châu`. */
+  readonly setBy: string;
+  readonly date: string;
+  /** The text that governs the rate on this territory but whose amounts are not encoded, when known. */
+  readonly declaredBy?: string;
+  /** Why a value in force gives no amount for this input (e.g. above the value its source covers). */
+  readonly reason?: string;
+  /** On a merged province's former territory: which former province's resolutions may still be in force. */
+  readonly formerTerritory?: string;
+}
+
+/** Codes carried by {@link AdministrativeUnitError}. */
+export const MAP_ERROR_CODES = {
+  UNKNOWN_PROVINCE: 'UNKNOWN_PROVINCE',
+  UNKNOWN_COMMUNE: 'UNKNOWN_COMMUNE',
+  COMMUNE_NOT_IN_PROVINCE: 'COMMUNE_NOT_IN_PROVINCE',
+  UNKNOWN_FORMER_PROVINCE: 'UNKNOWN_FORMER_PROVINCE',
+  FORMER_PROVINCE_REQUIRED: 'FORMER_PROVINCE_REQUIRED',
+  FORMER_PROVINCE_MISMATCH: 'FORMER_PROVINCE_MISMATCH',
+} as const;
+
+/** One of {@link MAP_ERROR_CODES}. */
+export type MapErrorCode = (typeof MAP_ERROR_CODES)[keyof typeof MAP_ERROR_CODES];
+
+/**
+ * Thrown by `administrativeUnit()` for a province, commune or former province that is not on the 2025 map.
+ * `field` is `province`, `commune` or `formerProvince`.
+ *
+ * @example
+ * try { administrativeUnit({ province: 'ha-tay' }) } catch (e) { (e as AdministrativeUnitError).code } // 'UNKNOWN_PROVINCE'
+ * @public
+ */
+export class AdministrativeUnitError extends Error {
+  override readonly name = 'AdministrativeUnitError';
+  readonly code: MapErrorCode;
+  readonly field: string;
+  constructor(code: MapErrorCode, message: string, field: string) {
+    super(message);
+    this.code = code;
+    this.field = field;
   }
 }
 

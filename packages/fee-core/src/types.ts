@@ -1,6 +1,8 @@
 /**
  * @module Public types of an assessment: the request (the shape of `fee-cases.json`) and the result.
  */
+import type { AdministrativeUnitRef } from './map/index.js';
+import type { Confidence } from './schedule/schema.js';
 
 /** Where the dossier was submitted. Some fees have a lower online rate; some exemptions need `online`. */
 export type Channel = 'counter' | 'online' | 'postal';
@@ -41,6 +43,19 @@ export interface AssessmentLine {
   procedure: string;
   name: string;
   kind: 'phi' | 'le-phi';
+  /** National procedure codes (mã TTHC), when known. */
+  codes: string[];
+  /** The layer (schedule id) whose value priced the line; absent when no rate was needed (exempt by law). */
+  schedule?: string;
+  /** Confidence of the value (or, with no rate, of the exempting rule). */
+  confidence: Confidence;
+  /** Who collects on that date (`collectingLevel` of the fee), when the schedule says. */
+  collector?: string;
+  /**
+   * True when no rate is in force for this unit and date but a rule of law exempts the applicant whatever the
+   * rate (e.g. Luật Hộ tịch Điều 11 khoản 1): the line is 0 đ and `baseAmount` is 0.
+   */
+  withoutRate?: boolean;
   quantities: Record<string, number>;
   /** The count the fee is charged by (e.g. copies); 1 when the fee has no such count. */
   quantity: number;
@@ -66,4 +81,8 @@ export interface Assessment {
   lines: AssessmentLine[];
   /** Things a person should check (data from secondary sources, rounding not fixed by law, …). */
   warnings: string[];
+  /** True when priced for the demo unit or with an example schedule: "đơn vị mẫu / biểu phí ví dụ". */
+  example: boolean;
+  /** The administrative unit the schedules were resolved for, when they were. */
+  unit?: AdministrativeUnitRef;
 }

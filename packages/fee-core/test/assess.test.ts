@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AssessmentError, type AssessmentRequest, assess, defaultSchedules } from '../src/index.js';
+import {
+  AssessmentError,
+  type AssessmentRequest,
+  assess,
+  demoSchedules as defaultSchedules,
+} from '../src/index.js';
 
 const copy = (pages: number, copies = 1) => ({
   procedure: 'chung-thuc-ban-sao',
@@ -61,12 +66,15 @@ describe('assess: errors name the field', () => {
       'UNKNOWN_QUANTITY',
       'items[0].quantities.pages',
     ],
-    ['no rule in force', { date: '2016-12-31', items: [copy(1)] }, 'NO_RULE_IN_FORCE', 'date'],
+    ['no rate in force', { date: '2016-12-31', items: [copy(1)] }, 'RATE_NOT_SET', 'items[0].procedure'],
     [
-      'LPTB after the last encoded value',
-      { date: '2022-03-01', items: [{ procedure: 'le-phi-truoc-ba-nha-dat', quantities: { value: 1 } }] },
-      'NO_RULE_IN_FORCE',
-      'date',
+      'LPTB above the value for which the rate is sourced',
+      {
+        date: '2026-12-04',
+        items: [{ procedure: 'le-phi-truoc-ba-nha-dat', quantities: { value: 100_000_000_001 } }],
+      },
+      'RATE_NOT_SET',
+      'items[0].quantities',
     ],
     ['bad date', { date: '2024-02-30', items: [copy(1)] }, 'INVALID_DATE', 'date'],
     ['date with time', { date: '2024-02-01T00:00:00Z', items: [copy(1)] }, 'INVALID_DATE', 'date'],
@@ -133,7 +141,7 @@ describe('assess: results', () => {
     expect(line.baseAmount).toBe(70000);
     expect(line.adjustments).toHaveLength(1);
     expect(line.adjustments[0]).toMatchObject({
-      rule: 'nq6622-cong-dan-so',
+      rule: 'tt117-2026-cong-dan-so',
       kind: 'set-to-zero',
       amount: -70000,
     });

@@ -92,6 +92,7 @@ describe('rules: amount-off, percent-off, set-to-zero, most favourable wins', ()
     name: 'Thử',
     level: 'national',
     jurisdiction: 'Thử',
+    categories: { a: { label: 'A' }, b: { label: 'B' }, c: { label: 'C' }, d: { label: 'D' } },
     fees: [
       {
         id: 'phi-thu',

@@ -157,7 +157,7 @@ rules:
       expect(e).toBeInstanceOf(ScheduleError);
       const err = e as ScheduleError;
       expect(err.source).toBe(file);
-      expect(err.issues.map((i) => i.path)).toEqual(['fees[0].collectingLevel[0]', 'fees[0].values']);
+      expect(err.issues.map((i) => i.path)).toEqual(['fees[0].collectingLevel']);
     }
   });
 
@@ -226,7 +226,8 @@ describe('mergeSchedules', () => {
       id: 'tinh-b',
       name: 'Tỉnh B',
       level: 'province',
-      jurisdiction: 'Tỉnh B',
+      jurisdiction: 'Tỉnh Lai Châu',
+      territory: { province: 'lai-chau' },
       fees: [
         {
           id: 'trich-luc-ho-tich',

@@ -9,6 +9,8 @@ export interface ServerConfig {
   callbackToleranceSeconds: number;
   /** Largest JSON or callback body accepted, in body-parser's notation. */
   bodyLimit: string;
+  /** Largest schedule upload (`POST …/schedules`, the file inside JSON), in body-parser's notation. */
+  scheduleBodyLimit: string;
   /**
    * Key of the HMAC-SHA256 that stands in for a payer's ID document number in cash-proxy records
    * (`THUPHI_ID_HASH_KEY`). The same key must stay in force, or the same document hashes differently.
@@ -51,6 +53,8 @@ export const defaultConfig: ServerConfig = {
   defaultAgencyId: 'demo',
   callbackToleranceSeconds: 300,
   bodyLimit: '64kb',
+  // The national layer is ~56 KB of YAML; a province's is a few KB.
+  scheduleBodyLimit: '512kb',
   idHashKey: DEV_ID_HASH_KEY,
   authFailuresPerMinute: 10,
   authFailureTrackedClients: 10_000,

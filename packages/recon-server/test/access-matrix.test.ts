@@ -80,7 +80,13 @@ describe('access matrix', () => {
     const created = await request(app)
       .post('/v1/agencies')
       .set(bearer(OPERATOR_KEY))
-      .send({ id: B, name: 'UBND xã B', collectionAccount: B_ACCOUNT, receiptSeries: 'XB-26' });
+      .send({
+        id: B,
+        name: 'UBND xã B',
+        collectionAccount: B_ACCOUNT,
+        receiptSeries: 'XB-26',
+        unit: { province: 'lai-chau', commune: '03388' },
+      });
     expect(created.status).toBe(201);
     const bAdmin = created.body.apiKey as string;
     const bClerk = (

@@ -21,6 +21,8 @@ const newAgency = {
   name: 'UBND xã Bình An',
   // VietinBank's BIN.
   collectionAccount: { bankBin: '970415', accountNumber: '1122334455', accountName: 'UBND XA BINH AN' },
+  // Phường Đoàn Kết, tỉnh Lai Châu (2025 map).
+  unit: { province: 'lai-chau', commune: '03388' },
 };
 
 describe('access control', () => {

@@ -19,6 +19,7 @@ const agency = (id: string, account: string) => ({
   id,
   name: `UBND ${id}`,
   collectionAccount: { bankBin: '970415', accountNumber: account, accountName: 'UBND TEST' },
+  unit: { province: 'lai-chau', commune: '03388' },
 });
 
 describe('failed authentications throttle the guesser, never a valid key', () => {

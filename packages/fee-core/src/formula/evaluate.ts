@@ -15,6 +15,8 @@ export interface FormulaResult {
   free: boolean;
   explanation: string[];
   warnings: string[];
+  /** Set when the input lies outside what the formula's source covers (`sourcedUpTo`): no amount can be given. */
+  unsourced?: string;
 }
 
 /** Context a formula needs: the line's quantities with their Vietnamese labels, and the channel. */
@@ -60,6 +62,7 @@ export function evaluateFormula(formula: FeeFormula, input: FormulaInput): Formu
     const own = formula[input.channel];
     const chosen = own ?? formula.counter;
     const result = evaluateBase(chosen, input);
+    if (result.unsourced !== undefined) return result;
     const head =
       own !== undefined
         ? `Mức thu riêng cho kênh ${CHANNEL_LABELS[input.channel]}.`
@@ -133,6 +136,15 @@ function evaluateBase(f: BaseFormula, input: FormulaInput): FormulaResult {
     }
     case 'percentage': {
       const value = qty(input, f.of);
+      if (f.sourcedUpTo !== undefined && value > f.sourcedUpTo) {
+        return {
+          amount: 0,
+          free: false,
+          explanation: [],
+          warnings: [],
+          unsourced: `mức thu cho ${label(f.of)} trên ${formatVnd(f.sourcedUpTo)} chưa được đối chiếu văn bản (có thể có mức trần)`,
+        };
+      }
       const exact = new Decimal(value).times(f.percent).div(100);
       const rounded = ROUNDING_MODES[f.rounding](exact);
       let amount = assertVnd(rounded.toNumber(), f.of);

@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import { ScheduleError, type ScheduleIssue } from '../errors.js';
+import { scheduleHash } from './hash.js';
 import { type Schedule, scheduleSchema } from './schema.js';
+
+/** The outcome of checking a schedule without throwing: the schedule and its hash, or every problem. */
+export type ScheduleCheck =
+  | { readonly ok: true; readonly schedule: Schedule; readonly hash: string }
+  | { readonly ok: false; readonly issues: readonly ScheduleIssue[] };
 
 /** `['fees', 2, 'values', 0, 'to']` → `fees[2].values[0].to` */
 function formatPath(path: readonly PropertyKey[]): string {
@@ -35,14 +41,54 @@ function deepFreeze<T>(value: T): T {
  * @public
  */
 export function validateSchedule(data: unknown, source = '<data>'): Schedule {
+  const check = checkSchedule(data);
+  if (!check.ok) throw new ScheduleError(source, check.issues);
+  return check.schedule;
+}
+
+/**
+ * Checks already-parsed schedule data without throwing: every problem with its path, or the schedule (deeply
+ * frozen) and its content hash.
+ *
+ * @example
+ * const c = checkSchedule(JSON.parse(body));
+ * if (!c.ok) for (const i of c.issues) console.log(i.path, i.message);
+ * @public
+ */
+export function checkSchedule(data: unknown): ScheduleCheck {
   const result = scheduleSchema.safeParse(data);
   if (!result.success) {
-    throw new ScheduleError(
-      source,
-      result.error.issues.map((i): ScheduleIssue => ({ path: formatPath(i.path), message: i.message })),
-    );
+    return {
+      ok: false,
+      issues: result.error.issues.map(
+        (i): ScheduleIssue => ({ path: formatPath(i.path), message: i.message }),
+      ),
+    };
   }
-  return deepFreeze(result.data);
+  const schedule = deepFreeze(result.data);
+  return { ok: true, schedule, hash: scheduleHash(schedule) };
+}
+
+/**
+ * Checks schedule text (YAML, or JSON — YAML reads both) without throwing. Syntax errors come with their line.
+ *
+ * @example
+ * const c = checkScheduleText(readFileSync('lai-chau.yaml', 'utf8'));
+ * @public
+ */
+export function checkScheduleText(text: string): ScheduleCheck {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { path: `line ${line}:${col}`, message: e.message };
+      }),
+    };
+  }
+  return checkSchedule(doc.toJS());
 }
 
 /**
@@ -54,18 +100,9 @@ export function validateSchedule(data: unknown, source = '<data>'): Schedule {
  * @public
  */
 export function parseSchedule(text: string, source = '<string>'): Schedule {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (doc.errors.length > 0) {
-    throw new ScheduleError(
-      source,
-      doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return { path: `line ${line}:${col}`, message: e.message };
-      }),
-    );
-  }
-  return validateSchedule(doc.toJS(), source);
+  const check = checkScheduleText(text);
+  if (!check.ok) throw new ScheduleError(source, check.issues);
+  return check.schedule;
 }
 
 /**

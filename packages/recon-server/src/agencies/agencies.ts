@@ -1,8 +1,10 @@
 /** @module Agencies: lookup by API key, collection accounts, callback secrets, and the demo seed. */
 import { randomUUID } from 'node:crypto';
+import { DEMO_NOTICE, DEMO_UNIT, unitRef } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import type { Clock } from '../shared/clock.js';
 import { generateApiKey, generateSecret, hashApiKey } from './keys.js';
+import { agencyUnitHistory, FIRST_UNIT_FROM, recordAgencyUnit } from './units.js';
 
 export type Role = 'admin' | 'integration' | 'clerk' | 'treasurer';
 
@@ -162,12 +164,23 @@ export interface AgencyOverview {
   collectionAccounts: Omit<CollectionAccount, 'agencyId'>[];
   /** Which providers are configured, and for which accounts: never the secrets. */
   providers: { provider: string; accountNumbers: string[]; updatedAt: string }[];
+  /** Where it sits on the 2025 map, as dated records (oldest first); the last one on or before a date prices it. */
+  units: {
+    effectiveFrom: string;
+    unit: ReturnType<typeof unitRef>;
+    reason: string;
+    recordedBy: string;
+    recordedAt: string;
+  }[];
+  /** "đơn vị mẫu / biểu phí ví dụ" for the demo agency (priced with the example schedule), else null. */
+  notice: string | null;
 }
 
 export async function agencyOverview(db: Knex, agencyId: string): Promise<AgencyOverview | undefined> {
   const agency = await db('agencies').where({ id: agencyId }).first();
   if (!agency) return undefined;
   const accounts = await db('collection_accounts').where({ agency_id: agencyId }).orderBy('created_at');
+  const units = await agencyUnitHistory(db, agencyId);
   const providers = await db('provider_settings')
     .distinctOn('provider')
     .where({ agency_id: agencyId })
@@ -187,6 +200,14 @@ export async function agencyOverview(db: Knex, agencyId: string): Promise<Agency
         typeof row.account_numbers === 'string' ? JSON.parse(row.account_numbers) : row.account_numbers,
       updatedAt: new Date(row.created_at).toISOString(),
     })),
+    units: units.map((r) => ({
+      effectiveFrom: r.effectiveFrom,
+      unit: unitRef(r.unit),
+      reason: r.reason,
+      recordedBy: r.recordedBy,
+      recordedAt: r.recordedAt,
+    })),
+    notice: units.some((r) => r.unit.example) ? DEMO_NOTICE : null,
   };
 }
 
@@ -241,6 +262,19 @@ export async function seedDemoAgency(
         account_name: DEMO_ACCOUNT.accountName,
         is_default: true,
         created_at: now,
+      });
+    }
+
+    // The demo agency is the one unit on the example province ("đơn vị mẫu / biểu phí ví dụ"); a database that
+    // had it before units were recorded gets its record now.
+    if (!(await trx('agency_units').where({ agency_id: DEMO_AGENCY_ID }).first('id'))) {
+      await recordAgencyUnit(trx, {
+        agencyId: DEMO_AGENCY_ID,
+        unit: DEMO_UNIT,
+        effectiveFrom: FIRST_UNIT_FROM,
+        reason: 'Đơn vị mẫu / demo agency',
+        recordedBy: 'system:seed',
+        at: now,
       });
     }
 

@@ -1,9 +1,11 @@
 /** @module Creating an agency on behalf of the platform operator: the agency, its account, its first admin key. */
 import { randomUUID } from 'node:crypto';
+import type { AdministrativeUnit } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import { isUniqueViolation } from '../db/errors.js';
 import { type AgencyOverview, agencyOverview } from './agencies.js';
 import { type IssuedApiKey, issueApiKey } from './api-keys.js';
+import { FIRST_UNIT_FROM, recordAgencyUnit } from './units.js';
 
 export interface NewAgency {
   id: string;
@@ -11,6 +13,13 @@ export interface NewAgency {
   collectionAccount: { bankBin: string; accountNumber: string; accountName: string };
   /** Ký hiệu biên lai; defaults to `BLTP-<yy>` of the creation year. */
   receiptSeries?: string | undefined;
+  /**
+   * Where it sits on the 2025 map (from `unitFromInput`); it holds for every date until a dated change. Without
+   * one the agency cannot assess fees (`agency_has_no_unit`) until the operator records it.
+   */
+  unit?: AdministrativeUnit | undefined;
+  /** Who records the unit (`operator` for the operator API). */
+  recordedBy?: string | undefined;
 }
 
 export type CreateAgencyResult =
@@ -55,6 +64,16 @@ export async function createAgency(db: Knex, input: NewAgency, at: Date): Promis
         is_default: true,
         created_at: at,
       });
+      if (input.unit !== undefined) {
+        await recordAgencyUnit(trx, {
+          agencyId: input.id,
+          unit: input.unit,
+          effectiveFrom: FIRST_UNIT_FROM,
+          reason: 'Đơn vị hành chính khi tạo đơn vị thu / unit at creation',
+          recordedBy: input.recordedBy ?? 'operator',
+          at,
+        });
+      }
       const key = await issueApiKey(trx, { agencyId: input.id, role: 'admin', label: 'first admin key', at });
       return { ok: true, agency: (await agencyOverview(trx, input.id))!, key } as const;
     });

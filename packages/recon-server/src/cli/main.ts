@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `thuphi` command-line tool: `thuphi qr …`, `thuphi fee …`, `thuphi agency …`, `thuphi serve`. */
+/** The `thuphi` command-line tool: `thuphi qr …`, `thuphi fee …`, `thuphi schedule …`, `thuphi agency …`, `thuphi serve`. */
 import { Command } from 'commander';
 
 /**
@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   agency: async () => (await import('./commands/agency.js')).agencyCommand(),
   recon: async () => (await import('./commands/recon.js')).reconCommand(),
   statement: async () => (await import('./commands/statement.js')).statementCommand(),
+  schedule: async () => (await import('./commands/schedule.js')).scheduleCommand(),
 };
 
 const program = new Command('thuphi')

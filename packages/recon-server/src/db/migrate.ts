@@ -8,6 +8,7 @@ import * as cash from './migrations/20261123000500_cash.js';
 import * as reconciliations from './migrations/20261123000600_reconciliations.js';
 import * as statements from './migrations/20261123000700_statements.js';
 import * as keyLifecycle from './migrations/20261123000800_key_lifecycle.js';
+import * as agencyUnitsAndSchedules from './migrations/20261204001100_agency_units_and_schedules.js';
 
 interface Migration {
   name: string;
@@ -26,6 +27,7 @@ const migrations: readonly Migration[] = [
   reconciliations,
   statements,
   keyLifecycle,
+  agencyUnitsAndSchedules,
 ];
 
 const source: Knex.MigrationSource<Migration> = {

@@ -1,7 +1,7 @@
 /** @module The Express application, assembled from its parts; listening is the entry point's job. */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defaultSchedules, type ScheduleSet } from '@thuphi/fee-core';
+import { type Schedule, shippedSchedules } from '@thuphi/fee-core';
 import express, { type Express } from 'express';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -26,6 +26,8 @@ import { callbacksRouter } from './routes/callbacks.js';
 import { cashRouter } from './routes/cash.js';
 import { custodyRouter } from './routes/custody.js';
 import { depositsRouter } from './routes/deposits.js';
+import { feesRouter } from './routes/fees.js';
+import { platformRouter } from './routes/platform.js';
 import { receiptEventsRouter } from './routes/receipt-events.js';
 import { receiptsRouter } from './routes/receipts.js';
 import { reconciliationsRouter } from './routes/reconciliations.js';
@@ -37,7 +39,12 @@ export interface AppDependencies {
   clock?: Clock;
   config?: Partial<ServerConfig>;
   logger?: Logger;
-  schedules?: ScheduleSet;
+  /**
+   * The shipped schedule layers every agency starts from (default: fee-core's national, example and province
+   * layers). Uploaded versions and each agency's administrative unit are read from the database; the example
+   * province only ever prices the demo agency.
+   */
+  baseSchedules?: readonly Schedule[];
 }
 
 /**
@@ -53,7 +60,7 @@ export function createApp(deps: AppDependencies): Express {
   const config: ServerConfig = { ...defaultConfig, ...deps.config };
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? createLogger({ silent: true });
-  const schedules = deps.schedules ?? defaultSchedules;
+  const baseSchedules = deps.baseSchedules ?? shippedSchedules;
   const { db } = deps;
   if (config.idHashKey === DEV_ID_HASH_KEY && process.env.NODE_ENV === 'production') {
     // Anyone with the source can hash every ID number under this key: say so loudly.
@@ -141,9 +148,16 @@ export function createApp(deps: AppDependencies): Express {
   const authenticate = requireApiKey({ db, clock });
   app.use('/v1', (req, res, next) => {
     // The operator's routes carry their own key; callback URLs answer for themselves (a wrong method there is a 404).
-    if (/^\/(agencies|callbacks)(\/|$)/.test(req.path)) return next();
+    if (/^\/(agencies|callbacks|platform)(\/|$)/.test(req.path)) return next();
     return authenticate(req, res, next);
   });
+
+  // Schedule files are bigger than other bodies (the national layer is ~56 KB): their own JSON parser, with its
+  // own limit; the NUL check of the text is in the body schema.
+  app.use(
+    ['/v1/agency/schedules', '/v1/platform/schedules'],
+    express.json({ limit: config.scheduleBodyLimit, strict: true }),
+  );
 
   // In UTF-8 JSON a NUL can only be written as the escape \u0000: only bodies holding it (or in another
   // charset) are walked for one, not every body of every request.
@@ -170,13 +184,15 @@ export function createApp(deps: AppDependencies): Express {
     next();
   });
   app.use('/v1/agencies', agenciesRouter({ db, clock, operatorKey: config.operatorKey }));
+  app.use('/v1/platform', platformRouter({ db, clock, operatorKey: config.operatorKey, baseSchedules }));
+  app.use('/v1', feesRouter({ db, clock, baseSchedules }));
   app.use('/v1/agency/keys', agencyKeysRouter({ db, clock }));
   app.use('/v1/agency', agencyRouter({ db, clock, eventDestinations }));
   app.use('/v1', cashRouter({ db, clock, idHashKey: config.idHashKey }));
   app.use('/v1', depositsRouter({ db, clock }));
   app.use('/v1/receipts', receiptEventsRouter({ db }));
   app.use('/v1', custodyRouter({ db, clock }));
-  app.use('/v1/receipts', receiptsRouter({ db, clock, schedules }));
+  app.use('/v1/receipts', receiptsRouter({ db, clock, baseSchedules }));
   app.use('/v1', resolutionsRouter({ db, clock }));
   app.use('/v1/reconciliations', reconciliationsRouter({ db, clock }));
 

@@ -6,7 +6,7 @@
  * collector's signature. It is a print of the record, not the signed XML e-receipt the tax authority
  * receives (NĐ 254/2026 Điều 4 k2).
  */
-import { formatVnd, vndInWords } from '@thuphi/fee-core';
+import { DEMO_NOTICE, formatVnd, vndInWords } from '@thuphi/fee-core';
 import { renderSvg } from '@thuphi/qr';
 import type { Knex } from 'knex';
 import { escapeHtml } from '../shared/html.js';
@@ -153,6 +153,7 @@ ${STYLES[layout]}
 <h1>${e(title)}</h1>
 <p class="symbols">${e(ictLongDate(dated))}</p>
 ${banner ? `<p class="banner">${e(banner)}</p>` : ''}
+${receipt.example ? `<p class="banner">${e(DEMO_NOTICE.charAt(0).toUpperCase() + DEMO_NOTICE.slice(1))} — không dùng để thu tiền thật</p>` : ''}
 <p>Họ tên người nộp: <strong>${e(receipt.payer.name)}</strong></p>
 <p>Mã hồ sơ: ${e(receipt.dossierCode)}</p>
 <p>Mã thanh toán: ${e(receipt.reference)}</p>

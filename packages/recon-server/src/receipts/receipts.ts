@@ -1,12 +1,6 @@
 /** @module Receipts: opening one for a dossier's assessed fee, and reading it back with its status. */
 import { randomUUID } from 'node:crypto';
-import {
-  type Assessment,
-  type AssessmentRequest,
-  assess,
-  generateReference,
-  type ScheduleSet,
-} from '@thuphi/fee-core';
+import { type Assessment, type AssessmentRequest, generateReference, type Schedule } from '@thuphi/fee-core';
 import { encode, formatDong, MAX_AMOUNT, safeMemo } from '@thuphi/qr';
 import type { Knex } from 'knex';
 import {
@@ -14,6 +8,8 @@ import {
   collectionAccountById,
   defaultCollectionAccount,
 } from '../agencies/agencies.js';
+import { assessForAgency } from '../agencies/assessments.js';
+import { rememberScheduleSet } from '../agencies/schedules.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { audit } from '../ledger/audit.js';
 import { activeAllocations } from '../ledger/positions.js';
@@ -46,6 +42,15 @@ export interface Receipt {
   lines: Assessment['lines'];
   warnings: string[];
   assessedOn: string;
+  /**
+   * The schedule version (set hash) that priced the receipt; `null` for receipts opened before versions were
+   * recorded. The stored assessment never changes when a rate does.
+   */
+  scheduleVersion: string | null;
+  /** True when priced for the demo unit with the example schedule: "đơn vị mẫu / biểu phí ví dụ". */
+  example: boolean;
+  /** The administrative unit the fee was assessed for (codes and names), when recorded. */
+  unit: Assessment['unit'] | null;
   collectionAccount: Pick<CollectionAccount, 'bankBin' | 'accountNumber' | 'accountName'> | null;
   /** The VietQR payload to show; null for an exempt receipt, which takes no money. */
   qrPayload: string | null;
@@ -87,7 +92,8 @@ export type ReceiptPayment = BankTransferPayment | CashPayment;
 export interface OpenReceiptContext {
   db: Knex;
   clock: Clock;
-  schedules: ScheduleSet;
+  /** The shipped schedule layers; uploaded versions and the agency's unit are read from the database. */
+  baseSchedules: readonly Schedule[];
   agencyId: string;
   keyId: string;
 }
@@ -97,7 +103,15 @@ export interface OpenReceiptContext {
  * VietQR to the agency's collection account with the reference first in the memo.
  */
 export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInput): Promise<Receipt> {
-  const assessment = assessOrExplain(ctx.schedules, input.fee, ctx.clock);
+  const { assessment, schedules } = await assessForAgency(
+    ctx.db,
+    ctx.baseSchedules,
+    ctx.agencyId,
+    input.fee,
+    localDateOf(ctx.clock.now()),
+    'fee',
+  );
+  checkTransferable(assessment);
   const exempt = assessment.total === 0;
   const account = exempt ? undefined : await defaultCollectionAccount(ctx.db, ctx.agencyId);
   if (!exempt && !account) throw new AppError('no_collection_account');
@@ -118,6 +132,7 @@ export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInp
       : null;
     try {
       await ctx.db.transaction(async (trx) => {
+        await rememberScheduleSet(trx, schedules.set, schedules.version, ctx.clock.now());
         await trx('receipts').insert({
           id,
           agency_id: ctx.agencyId,
@@ -127,6 +142,7 @@ export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInp
           reference,
           opened_as: exempt ? 'exempt' : 'open',
           assessment: JSON.stringify(assessment),
+          schedule_version: schedules.version,
           collection_account_id: account?.id ?? null,
           qr_payload: qrPayload,
           created_by_key: ctx.keyId,
@@ -151,30 +167,15 @@ export async function openReceipt(ctx: OpenReceiptContext, input: OpenReceiptInp
   }
 }
 
-function assessOrExplain(schedules: ScheduleSet, request: AssessmentRequest, clock: Clock): Assessment {
-  let assessment: Assessment;
-  try {
-    assessment = assess(schedules, { ...request, date: request.date ?? localDateOf(clock.now()) });
-  } catch (error) {
-    const e = error as { message?: string; field?: string; code?: string };
-    if (e && typeof e.code === 'string') {
-      throw new AppError('fee_assessment_failed', {
-        detail: e.message,
-        errors: [{ path: e.field ? `fee.${e.field}` : 'fee', message: e.message ?? String(error) }],
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  // Huge quantities can assess to more than one VietQR transfer carries (13 digits): the caller's
-  // input, refused before anything is written.
+// Huge quantities can assess to more than one VietQR transfer carries (13 digits): the caller's input, refused
+// before anything is written.
+function checkTransferable(assessment: Assessment): void {
   if (assessment.total > MAX_AMOUNT) {
     throw new AppError('fee_assessment_failed', {
       detail: `the assessed fee is more than a VietQR transfer can carry (at most ${formatDong(MAX_AMOUNT)})`,
       errors: [{ path: 'fee.items', message: `the quantities give a fee above ${formatDong(MAX_AMOUNT)}` }],
     });
   }
-  return assessment;
 }
 
 /**
@@ -258,6 +259,9 @@ export async function findReceipt(db: Knex, agencyId: string, id: string): Promi
     lines: assessment.lines,
     warnings: assessment.warnings,
     assessedOn: assessment.date,
+    scheduleVersion: row.schedule_version ?? null,
+    example: assessment.example === true,
+    unit: assessment.unit ?? null,
     collectionAccount: account
       ? { bankBin: account.bankBin, accountNumber: account.accountNumber, accountName: account.accountName }
       : null,

@@ -46,6 +46,31 @@ export const problems = {
     vi: 'Không tính được phí, lệ phí cho hồ sơ.',
     en: 'The fee could not be assessed.',
   },
+  rate_not_set: {
+    status: 422,
+    vi: 'Chưa có mức thu của thủ tục này có hiệu lực cho đơn vị vào ngày tính phí: cơ quan có thẩm quyền phải quy định mức thu, rồi nạp biểu phí mới.',
+    en: 'No rate of this procedure is in force for the agency on that date: the competent body must set it, then a new schedule version must be uploaded.',
+  },
+  agency_has_no_unit: {
+    status: 422,
+    vi: 'Đơn vị chưa được gắn với xã/tỉnh trên bản đồ hành chính vào ngày này: quản trị nền tảng phải ghi đơn vị hành chính trước khi tính phí.',
+    en: 'The agency has no administrative unit recorded for that date: the operator must record one before fees can be assessed.',
+  },
+  schedule_invalid: {
+    status: 422,
+    vi: 'Biểu phí không hợp lệ. Không có thay đổi nào được ghi.',
+    en: 'The schedule is invalid. Nothing was changed.',
+  },
+  schedule_not_previewed: {
+    status: 409,
+    vi: 'Hãy xem trước biểu phí này (preview) rồi gửi lại kèm mã previewedHash của nó. Không có thay đổi nào được ghi.',
+    en: 'Preview this schedule first, then apply it with its previewedHash. Nothing was changed.',
+  },
+  schedule_out_of_scope: {
+    status: 403,
+    vi: 'Biểu phí này nằm ngoài phạm vi được phép nạp (tầng quốc gia, hoặc tỉnh khác với tỉnh của đơn vị).',
+    en: 'This schedule is outside what this key may upload (a national layer, or another province).',
+  },
   no_collection_account: {
     status: 422,
     vi: 'Đơn vị chưa có tài khoản chuyên thu.',

@@ -4,6 +4,7 @@
  * attribute: on the counter display, the printable receipt (A5 and 80 mm), the fee ledger and the
  * treasury shell, the raw markup never appears and the escaped form does.
  */
+import { administrativeUnit } from '@thuphi/fee-core';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgency } from '../../src/agencies/onboarding.js';
@@ -105,6 +106,7 @@ describe('HTML pages escape what they show', () => {
         id: 'xa-hoa-binh',
         name: AGENCY,
         collectionAccount: { bankBin: '970436', accountNumber: '0099887766', accountName: ACCOUNT_NAME },
+        unit: administrativeUnit({ province: 'lai-chau', commune: '03388' }),
       },
       t.clock.now(),
     );

@@ -6,7 +6,9 @@
  * Tables are read from pg_catalog at each snapshot, so a table added by a later migration is
  * included without touching this file.
  */
+
 import { randomUUID } from 'node:crypto';
+import { administrativeUnit } from '@thuphi/fee-core';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { expect } from 'vitest';
@@ -257,6 +259,7 @@ export async function createSecondAgency(t: TestApp) {
       id: 'xa-binh-an',
       name: 'UBND xã Bình An',
       collectionAccount: { bankBin: '970436', accountNumber: '0011223344', accountName: 'UBND XA BINH AN' },
+      unit: administrativeUnit({ province: 'lai-chau', commune: '03388' }),
     },
     t.clock.now(),
   );

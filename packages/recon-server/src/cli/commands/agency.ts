@@ -2,8 +2,11 @@
 import { Command, Option } from 'commander';
 import { agencyOverview, saveProviderSettings } from '../../agencies/agencies.js';
 import { providers } from '../../callbacks/providers/index.js';
+import { changeAgencyUnit } from '../../fees/units.js';
+import { unitChangeBody } from '../../http/routes/agencies.js';
 import { providerSettingsBody } from '../../http/routes/agency.js';
 import { systemClock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { formatPath } from '../../shared/input.js';
 import { withDatabase } from '../database.js';
 
@@ -88,6 +91,67 @@ export function agencyCommand(): Command {
         process.stdout.write(
           `${options.provider} settings saved for ${options.agency}; callback URL /v1/callbacks/${options.provider}/${options.agency}\n`,
         );
+      },
+    );
+  agency
+    .command('unit')
+    .description(
+      "record a dated change of the agency's administrative unit (audited; earlier dates keep the old one)",
+    )
+    .option('--agency <id>', 'agency id', 'demo')
+    .requiredOption('--province <slug>', '2025 province: slug (lai-chau) or code')
+    .option('--commune <code>', 'commune code (5 digits); omit for a province-level body')
+    .option(
+      '--former-province <slug>',
+      'former province (pre-2025) for a province-level body of a merged province',
+    )
+    .requiredOption('--from <date>', 'YYYY-MM-DD from which the new unit prices the fees')
+    .requiredOption('--reason <text>', 'why (e.g. the decision)')
+    .action(
+      async (options: {
+        agency: string;
+        province: string;
+        commune?: string;
+        formerProvince?: string;
+        from: string;
+        reason: string;
+      }) => {
+        const parsed = unitChangeBody.safeParse({
+          unit: {
+            province: options.province,
+            ...(options.commune ? { commune: options.commune } : {}),
+            ...(options.formerProvince ? { formerProvince: options.formerProvince } : {}),
+          },
+          effectiveFrom: options.from,
+          reason: options.reason,
+        });
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            process.stderr.write(`${formatPath(issue.path) || 'input'}: ${issue.message}\n`);
+          }
+          process.exitCode = 1;
+          return;
+        }
+        try {
+          const record = await withDatabase((db) =>
+            changeAgencyUnit(db, {
+              agencyId: options.agency,
+              unit: parsed.data.unit,
+              effectiveFrom: parsed.data.effectiveFrom,
+              reason: parsed.data.reason,
+              actor: 'cli',
+              at: systemClock.now(),
+            }),
+          );
+          process.stdout.write(
+            `${options.agency}: ${record.unit.commune?.name ?? ''} ${record.unit.province.fullName} từ ${record.effectiveFrom}\n`,
+          );
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          process.stderr.write(`${error.code}: ${error.message}\n`);
+          for (const e of error.errors ?? []) process.stderr.write(`  - ${e.path ?? ''}: ${e.message}\n`);
+          process.exitCode = 1;
+        }
       },
     );
   return agency;

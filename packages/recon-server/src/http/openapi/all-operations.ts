@@ -8,6 +8,8 @@ import { callbackOperations } from '../routes/callbacks.js';
 import { cashOperations } from '../routes/cash.js';
 import { custodyOperations } from '../routes/custody.js';
 import { depositOperations } from '../routes/deposits.js';
+import { feeOperations } from '../routes/fees.js';
+import { platformOperations } from '../routes/platform.js';
 import { eventStreamOperations } from '../routes/receipt-events.js';
 import { receiptOperations } from '../routes/receipts.js';
 import { reconciliationOperations } from '../routes/reconciliations.js';
@@ -37,6 +39,7 @@ const healthOperations: Operation[] = [
 export const allOperations: readonly (readonly Operation[])[] = [
   healthOperations,
   receiptOperations,
+  feeOperations,
   eventStreamOperations,
   callbackOperations,
   statementOperations,
@@ -48,5 +51,6 @@ export const allOperations: readonly (readonly Operation[])[] = [
   agencyOperations,
   agencyKeyOperations,
   agencyAdminOperations,
+  platformOperations,
   pageOperations,
 ];

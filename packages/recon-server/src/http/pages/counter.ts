@@ -4,6 +4,7 @@
  * credit is matched. The tablet holds no API key: the receipt's random id is the capability, and the
  * page and its event stream show nothing beyond what is printed on the card.
  */
+import { DEMO_NOTICE } from '@thuphi/fee-core';
 import { formatDong, renderCounterCard } from '@thuphi/qr';
 import { Router } from 'express';
 import type { Knex } from 'knex';
@@ -75,7 +76,7 @@ export async function renderCounterPage(
 <style nonce="${nonce}">${COUNTER_CSS}</style>
 </head>
 <body data-state="${receipt.status}" data-events="${escapeHtml(eventsUrl)}">
-<header><span class="agency">${escapeHtml(agencyName)}</span><span class="conn" id="conn" hidden>Mất kết nối – đang kết nối lại…</span></header>
+<header><span class="agency">${escapeHtml(agencyName)}${receipt.example ? ` <span class="example">— ${escapeHtml(DEMO_NOTICE)}</span>` : ''}</span><span class="conn" id="conn" hidden>Mất kết nối – đang kết nối lại…</span></header>
 <main>
 <section class="card" aria-label="Mã VietQR">${card}</section>
 <section class="info">

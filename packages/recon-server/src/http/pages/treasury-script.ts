@@ -122,7 +122,8 @@ export const TREASURY_SCRIPT = `
       byId('login').hidden = true;
       byId('app').hidden = false;
       byId('logout').hidden = false;
-      byId('agency').textContent = agency && agency.name ? agency.name : '';
+      byId('agency').textContent =
+        (agency && agency.name ? agency.name : '') + (agency && agency.notice ? ' — ' + agency.notice : '');
       return loadAll();
     }, function (p) {
       if (p.status !== 401) showLogin(p.message);

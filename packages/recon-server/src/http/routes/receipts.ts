@@ -1,5 +1,5 @@
 /** @module /v1/receipts: open a receipt for a dossier's fee, read it back. */
-import type { ScheduleSet } from '@thuphi/fee-core';
+import type { Schedule } from '@thuphi/fee-core';
 import { renderSvg } from '@thuphi/qr';
 import { Router } from 'express';
 import type { Knex } from 'knex';
@@ -21,7 +21,8 @@ const text = (max: number) =>
     // Control characters have no place in a name or a code, and break printed receipts.
     .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 
-const feeRequest = z.strictObject({
+/** An assessment request (the shape of fee-cases.json): also the body of `POST /v1/assessments`. */
+export const feeRequest = z.strictObject({
   date: z.iso.date().optional(),
   channel: z.enum(['counter', 'online', 'postal']).optional(),
   applicant: z.strictObject({ categories: z.array(z.string().max(64)).max(20).optional() }).optional(),
@@ -57,6 +58,17 @@ export const receiptResponse = z.object({
   lines: z.array(z.record(z.string(), z.unknown())),
   warnings: z.array(z.string()),
   assessedOn: z.iso.date(),
+  scheduleVersion: z
+    .string()
+    .nullable()
+    .describe('Content hash of the schedule set that priced the receipt (GET /v1/schedule-sets/{hash})'),
+  example: z
+    .boolean()
+    .describe('Priced with the example schedule of the demo unit: "đơn vị mẫu / biểu phí ví dụ"'),
+  unit: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe('The administrative unit the fee was assessed for'),
   collectionAccount: z
     .object({ bankBin: z.string(), accountNumber: z.string(), accountName: z.string() })
     .nullable(),
@@ -89,7 +101,9 @@ export const receiptOperations: Operation[] = [
       201: { description: 'The receipt, open (or exempt when the fee is 0)', schema: receiptResponse },
       400: problem('The body is invalid'),
       ...authProblems,
-      422: problem('The fee could not be assessed, or the agency has no collection account'),
+      422: problem(
+        'The fee could not be assessed (`rate_not_set` names the procedure, the body that must set the rate and the date), the agency has no administrative unit, or no collection account',
+      ),
     },
   },
   {
@@ -116,7 +130,7 @@ async function present(receipt: Receipt) {
   };
 }
 
-export function receiptsRouter(deps: { db: Knex; clock: Clock; schedules: ScheduleSet }): Router {
+export function receiptsRouter(deps: { db: Knex; clock: Clock; baseSchedules: readonly Schedule[] }): Router {
   const router = Router();
   router.use(requireApiKey(deps));
 
