@@ -63,6 +63,9 @@ describe('round-trip properties', () => {
         const i = at % s.length;
         const ch = String.fromCharCode(code);
         fc.pre(s[i] !== ch);
+        // The CRC's hex digits are case-insensitive (a lower-case CRC is valid): changing only the case of
+        // one of the last four characters changes nothing the payload says.
+        fc.pre(!(i >= s.length - 4 && s[i]!.toLowerCase() === ch.toLowerCase()));
         const changed = s.slice(0, i) + ch + s.slice(i + 1);
         expect(decode(changed).ok).toBe(false);
       }),
